@@ -1,0 +1,62 @@
+# Planner – two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app planner
+STAMP_RUN  := $(VENV)/.installed-run
+STAMP_TEST := $(VENV)/.installed-test
+
+.PHONY: run test test-sqlite test-postgres bench lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(STAMP_RUN)
+
+## make run: install, migrate, load the demo into an empty database, serve on :5000
+run: $(STAMP_RUN)
+	$(FLASK) db upgrade
+	$(FLASK) demo load-if-empty
+	@echo ""
+	@echo "Planner läuft auf http://127.0.0.1:5000 – Demo-Anmeldungen (Passwort: demo):"
+	@echo "  admin@demo.example        Administration"
+	@echo "  planung@demo.example      Sozialplanung"
+	@echo "  fachplanung@demo.example  Fachplanung"
+	@echo "  daten@demo.example        Datenlieferung"
+	@echo "  politik@demo.example      Politik (lesend)"
+	@echo ""
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## make test: the whole suite on SQLite, and again on PostgreSQL when PLANNER_TEST_DATABASE_URL is set
+test: $(STAMP_TEST)
+	$(MAKE) test-sqlite
+	@if [ -n "$$PLANNER_TEST_DATABASE_URL" ]; then $(MAKE) test-postgres; \
+	else echo "PLANNER_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+test-sqlite: $(STAMP_TEST)
+	env -u PLANNER_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP_TEST)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make bench: page timings and SQL statement counts at the scales small and kreis
+bench: $(STAMP_TEST)
+	$(BIN)/python -m bench.run
+
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check planner tests bench config.py
+	$(BIN)/ruff format --check planner tests bench config.py
+
+format: $(STAMP_TEST)
+	$(BIN)/ruff format planner tests bench config.py
+	$(BIN)/ruff check --fix planner tests bench config.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache bench/.data

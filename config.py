@@ -1,0 +1,112 @@
+"""Configuration, read from the environment.
+
+PLANNER_DATABASE_URL   SQLAlchemy URL (default: SQLite file in the instance folder)
+PLANNER_SECRET_KEY     required in production; in development generated once into the instance folder
+PLANNER_BASE_URL       external base URL for links in mails and feeds
+PLANNER_MAIL_URL       smtp://user:pass@host:port or smtps://...; unset: mails go to instance/mail/
+PLANNER_MAIL_FROM      sender address of outgoing mail
+PLANNER_SCHEDULER      "inline" runs the reminder sweep inside the web process, "off" does not
+PLANNER_UPLOAD_DIR     where uploaded files are kept (default: instance/uploads)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+class Config:
+    TESTING = False
+    DEBUG = False
+    SQLALCHEMY_DATABASE_URI = _env("PLANNER_DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SECRET_KEY = _env("PLANNER_SECRET_KEY")
+    BASE_URL = _env("PLANNER_BASE_URL", "http://127.0.0.1:5000")
+    MAIL_URL = _env("PLANNER_MAIL_URL")
+    MAIL_FROM = _env("PLANNER_MAIL_FROM", "planner@localhost")
+    SCHEDULER = _env("PLANNER_SCHEDULER", "off")
+    UPLOAD_DIR = _env("PLANNER_UPLOAD_DIR")
+
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=10)
+    WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads are checked again per type
+
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    PAGE_SIZE = 50
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        """Fill in what depends on the instance folder."""
+        instance = Path(app.instance_path)
+        instance.mkdir(parents=True, exist_ok=True)
+        if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'planner.db'}"
+        if not app.config.get("UPLOAD_DIR"):
+            app.config["UPLOAD_DIR"] = str(instance / "uploads")
+        app.config.setdefault("MAIL_DIR", str(instance / "mail"))
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+    SCHEDULER = _env("PLANNER_SCHEDULER", "inline")
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        super().init_app(app)
+        if not app.config.get("SECRET_KEY"):
+            key_file = Path(app.instance_path) / "secret_key"
+            if not key_file.exists():
+                key_file.write_text(secrets.token_hex(32))
+                key_file.chmod(0o600)
+            app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = _env("PLANNER_TEST_DATABASE_URL")
+    SCHEDULER = "off"
+    MAIL_URL = None
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        if not app.config.get("SECRET_KEY"):
+            raise RuntimeError(
+                "PLANNER_SECRET_KEY must be set in production (e.g. python -c "
+                "'import secrets; print(secrets.token_hex(32))')."
+            )
+        super().init_app(app)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    return CONFIGS[_env("PLANNER_ENV", "development")]

@@ -1,0 +1,75 @@
+"""Planner: strategic social planning for German districts and cities."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+
+def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
+    config_class = config_class or config_from_env()
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        instance_relative_config=True,
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    config_class.init_app(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_shell(app)
+    register_commands(app)
+    register_scheduler(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from planner.core.i18n import select_locale, select_timezone
+    from planner.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    from planner.core import sqlite  # noqa: F401  (foreign keys on for SQLite)
+    from planner.core import audit  # noqa: F401  (registers the session listener)
+
+
+def register_blueprints(app: Flask) -> None:
+    from planner.accounts import bp as accounts_bp
+    from planner.core import bp as core_bp
+    from planner.core.permissions import enforce_permissions
+    from planner.core.shell import init_shell
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.before_request(enforce_permissions)
+    init_shell(app)
+
+
+def register_shell(app: Flask) -> None:
+    from planner.extensions import db
+
+    @app.shell_context_processor
+    def shell_context():
+        return {"db": db}
+
+
+def register_commands(app: Flask) -> None:
+    from planner.cli import register
+
+    register(app)
+
+
+def register_scheduler(app: Flask) -> None:
+    """Placeholder hook: the deadlines domain starts its sweep here when configured."""
+    return None

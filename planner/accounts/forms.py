@@ -1,0 +1,79 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from planner.core.permissions import ROLE_LABELS
+
+REQUIRED = "Bitte füllen Sie dieses Feld aus."
+EMAIL = "Bitte geben Sie eine gültige E-Mail-Adresse ein."
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "E-Mail-Adresse",
+        validators=[DataRequired(REQUIRED), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Passwort",
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        "Bisheriges Passwort",
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new = PasswordField(
+        "Neues Passwort",
+        validators=[DataRequired(REQUIRED), Length(min=10, message="Mindestens 10 Zeichen.")],
+        render_kw={"autocomplete": "new-password"},
+        description="Mindestens 10 Zeichen.",
+    )
+    confirm = PasswordField(
+        "Neues Passwort wiederholen",
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("new", message="Die beiden Eingaben stimmen nicht überein."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _role_choices():
+    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class UserForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(REQUIRED), Length(max=200)])
+    email = EmailField(
+        "E-Mail-Adresse", validators=[DataRequired(REQUIRED), Email(EMAIL), Length(max=254)]
+    )
+    role = SelectField("Rolle", choices=_role_choices(), validators=[DataRequired(REQUIRED)])
+    organisation_id = SelectField("Organisation", coerce=str, validators=[Optional()])
+    active = BooleanField("Konto aktiv", default=True)
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(
+        "Erstes Passwort",
+        validators=[DataRequired(REQUIRED), Length(min=10, message="Mindestens 10 Zeichen.")],
+        render_kw={"autocomplete": "new-password"},
+        description="Mindestens 10 Zeichen; die Person ändert es nach der ersten Anmeldung.",
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Neues Passwort",
+        validators=[DataRequired(REQUIRED), Length(min=10, message="Mindestens 10 Zeichen.")],
+        render_kw={"autocomplete": "new-password"},
+        description="Mindestens 10 Zeichen. Teilen Sie es der Person auf sicherem Weg mit.",
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: only the CSRF token, for POST buttons."""

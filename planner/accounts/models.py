@@ -1,0 +1,129 @@
+"""Accounts: organisations, users and failed login attempts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from planner.core.models import Audited, TimestampMixin, UTCDateTime, utcnow
+from planner.core.permissions import Role
+from planner.extensions import db
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """Store enum *values* (not names) as a VARCHAR with a CHECK constraint on every backend."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=40,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class OrganisationKind(enum.StrEnum):
+    KREISVERWALTUNG = "kreisverwaltung"
+    KOMMUNE = "kommune"
+    JOBCENTER = "jobcenter"
+    WOHLFAHRT = "wohlfahrt"
+    FACHSTELLE = "fachstelle"
+    LAND = "land"
+    FRAKTION = "fraktion"
+    SONSTIGE = "sonstige"
+
+    @property
+    def label(self) -> str:
+        return ORGANISATION_KIND_LABELS[self]
+
+
+ORGANISATION_KIND_LABELS = {
+    OrganisationKind.KREISVERWALTUNG: "Kreisverwaltung",
+    OrganisationKind.KOMMUNE: "Kommune",
+    OrganisationKind.JOBCENTER: "Jobcenter",
+    OrganisationKind.WOHLFAHRT: "Freie Wohlfahrtspflege",
+    OrganisationKind.FACHSTELLE: "Fachstelle",
+    OrganisationKind.LAND: "Ministerium/Land",
+    OrganisationKind.FRAKTION: "Fraktion",
+    OrganisationKind.SONSTIGE: "Sonstige",
+}
+
+
+class Organisation(Audited, TimestampMixin, db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str | None] = mapped_column(String(60))
+    kind: Mapped[OrganisationKind] = mapped_column(
+        enum_column(OrganisationKind, "organisation_kind"), index=True
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(UserMixin, Audited, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __audit_secret__ = frozenset({"password_hash"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # stored lower-cased (see services.normalise_email), so unique regardless of case
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "user_role"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+
+    __table_args__ = (
+        CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+        CheckConstraint("email LIKE '%_@_%' AND email = lower(email)", name="email_shape"),
+    )
+
+    __audit_exclude__ = Audited.__audit_exclude__ | {"last_login_at"}
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    # Flask-Login uses is_active to refuse deactivated accounts.
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return bool(self.active)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+class LoginFailure(db.Model):
+    """One failed login; counted per e-mail address and per client address for the lockout."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

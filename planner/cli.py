@@ -1,0 +1,99 @@
+"""Flask commands: users, demo data, bench data."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from planner.extensions import db
+
+users_cli = AppGroup("users", help="Benutzerkonten verwalten.")
+demo_cli = AppGroup("demo", help="Demo-Daten des Rhein-Sieg-Kreises.")
+bench_cli = AppGroup("bench", help="Synthetische Daten für Messungen.")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Passwort", hide_input=True, confirmation_prompt="Passwort wiederholen")
+    return sys.stdin.readline().rstrip("\n")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "planner", "participant", "supplier", "viewer"]),
+)
+@click.option("--organisation", default=None, help="Name einer vorhandenen Organisation")
+def users_create(email: str, name: str, role: str, organisation: str | None) -> None:
+    """Konto anlegen; das Passwort kommt aus der Eingabeaufforderung oder von stdin."""
+    from sqlalchemy import select
+
+    from planner.accounts import services
+    from planner.accounts.models import Organisation
+
+    org = None
+    if organisation:
+        org = db.session.scalar(select(Organisation).where(Organisation.name == organisation))
+        if org is None:
+            raise click.ClickException(f"Organisation „{organisation}“ gibt es nicht.")
+    password = _read_password()
+    try:
+        user = services.create_user(
+            email=email, name=name, role=role, password=password, organisation=org
+        )
+    except services.AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Konto angelegt: {user.email} ({user.role_label})")
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Demo-Daten laden (mehrfach aufrufbar, legt nichts doppelt an)."""
+    from planner.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+    load_demo()
+    db.session.commit()
+    click.echo("Demo-Daten geladen. Anmeldungen (Passwort jeweils „%s“):" % DEMO_PASSWORD)
+    for email, name, role, _org in DEMO_USERS:
+        click.echo(f"  {email:28} {role.label}")
+
+
+@demo_cli.command("load-if-empty")
+def demo_load_if_empty() -> None:
+    """Demo-Daten nur in eine leere Datenbank laden (für make run)."""
+    from sqlalchemy import func, select
+
+    from planner.accounts.models import User
+
+    if db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("Datenbank enthält bereits Konten; Demo-Daten werden nicht geladen.")
+        return
+    demo_load.callback()
+
+
+@bench_cli.command("generate")
+@click.option("--scale", type=click.Choice(["small", "kreis", "land"]), default="kreis")
+def bench_generate(scale: str) -> None:
+    """Datenbank mit synthetischen Daten der gewählten Größe füllen."""
+    try:
+        from bench.generate import generate
+    except ImportError as exc:  # bench/ lives beside the package, in the repository
+        raise click.ClickException("bench/ nicht gefunden; im Repository-Verzeichnis aufrufen.") from exc
+    counts = generate(scale)
+    db.session.commit()
+    for name, count in counts.items():
+        click.echo(f"{name:24} {count:>10,}".replace(",", "."))
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(bench_cli)

@@ -1,0 +1,145 @@
+"""The audit log: every create, update and delete of an ``Audited`` model is recorded.
+
+Services never call this; an ``after_flush`` listener on the session reads the pending
+changes (attribute history is still available there) and inserts the entries in the same
+transaction, so an audit row exists exactly when the change it describes is committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from typing import Any
+
+from flask import has_request_context
+from sqlalchemy import JSON, ForeignKey, Index, String, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from planner.core.models import Audited, UTCDateTime, utcnow
+from planner.extensions import db
+
+SECRET = "***"
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # kept when the user is deleted later; "System" for CLI and scheduler
+    user_label: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(10))  # create | update | delete
+    object_type: Mapped[str] = mapped_column(String(80))
+    object_id: Mapped[str] = mapped_column(String(80))
+    object_label: Mapped[str] = mapped_column(String(300))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (
+        Index("ix_audit_entries_object", "object_type", "object_id"),
+        Index("ix_audit_entries_type_at", "object_type", "at"),
+    )
+
+    ACTION_LABELS = {"create": "angelegt", "update": "geändert", "delete": "gelöscht"}
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS.get(self.action, self.action)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _columns(obj: Audited):
+    mapper = inspect(obj).mapper
+    for attr in mapper.column_attrs:
+        if attr.key not in obj.__audit_exclude__:
+            yield attr.key
+
+
+def _changes(obj: Audited, action: str) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for key in _columns(obj):
+        if action == "create":
+            old, new = None, getattr(obj, key)
+            if new is None:
+                continue
+        elif action == "delete":
+            old, new = state.dict.get(key), None
+            if old is None:
+                continue
+        else:
+            hist = state.attrs[key].history
+            if not hist.has_changes():
+                continue
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if old == new:
+                continue
+        if key in obj.__audit_secret__:
+            changes[key] = [SECRET if old is not None else None, SECRET]
+        else:
+            changes[key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _actor() -> tuple[int | None, str]:
+    if has_request_context():
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated:
+            return current_user.id, f"{current_user.name} <{current_user.email}>"
+        return None, "Anonym"
+    return None, "System"
+
+
+def _identity(obj) -> str:
+    ident = inspect(obj).identity
+    return ",".join(str(v) for v in ident) if ident else "?"
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit(session: Session, flush_context) -> None:
+    rows = []
+    for action, objs in (
+        ("create", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
+        for obj in objs:
+            if not isinstance(obj, Audited):
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            changes = _changes(obj, action)
+            if action == "update" and not changes:
+                continue
+            rows.append(
+                {
+                    "object_type": type(obj).__name__,
+                    "object_id": _identity(obj),
+                    "object_label": obj.audit_label()[:300],
+                    "action": action,
+                    "changes": changes,
+                }
+            )
+    if not rows:
+        return
+    user_id, user_label = _actor()
+    now = utcnow()
+    for row in rows:
+        row.update(user_id=user_id, user_label=user_label[:300], at=now)
+    session.connection().execute(AuditEntry.__table__.insert(), rows)

@@ -1,0 +1,14 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional, ValidationError
+
+
+class AuditFilterForm(FlaskForm):
+    object_type = SelectField("Objekttyp", validators=[Optional()], validate_choice=True)
+    user_id = SelectField("Benutzer", validators=[Optional()])
+    date_from = DateField("Von", validators=[Optional()])
+    date_to = DateField("Bis", validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("Das Enddatum liegt vor dem Anfangsdatum.")

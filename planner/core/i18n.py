@@ -1,0 +1,42 @@
+"""Locale and time zone. German is the default; English can be switched on later."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import format_date, format_datetime, format_decimal
+
+SUPPORTED_LOCALES = ("de",)
+
+
+def select_locale() -> str:
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "de")
+
+
+def select_timezone() -> str:
+    return current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Berlin")
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    """19.06.2017"""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "dd.MM.yyyy")
+    return format_date(value, "dd.MM.yyyy")
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    """19.06.2017, 14:30 (Europe/Berlin)"""
+    if value is None:
+        return ""
+    return format_datetime(value, "dd.MM.yyyy, HH:mm")
+
+
+def fmt_money(value: Decimal | float | int | None) -> str:
+    """70.000,00 €"""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.00", locale="de") + "\u00a0€"

@@ -1,0 +1,143 @@
+"""The one place where roles meet permissions.
+
+Every view declares what it needs with ``@requires(Permission.X)`` or ``@public``. A
+``before_request`` hook in create_app() enforces the declaration on the server for every
+request; a view without a declaration is refused (and a test fails), so nothing is
+reachable by accident. Templates ask ``can("...")`` only to hide what would be refused anyway.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    PLANNER = "planner"
+    PARTICIPANT = "participant"
+    SUPPLIER = "supplier"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Administration",
+    Role.PLANNER: "Sozialplanung",
+    Role.PARTICIPANT: "Fachplanung",
+    Role.SUPPLIER: "Datenlieferung",
+    Role.VIEWER: "Politik (lesend)",
+}
+
+
+class Permission(enum.StrEnum):
+    DASHBOARD_VIEW = "dashboard.view"
+    ACCOUNT_SELF = "account.self"
+    DOMAIN_READ = "domain.read"
+    DOMAIN_EDIT = "domain.edit"
+    DEADLINES_VIEW = "deadlines.view"
+    DEADLINES_EDIT = "deadlines.edit"
+    USERS_MANAGE = "users.manage"
+    AUDIT_VIEW = "audit.view"
+    SYSTEM_VIEW = "system.view"
+
+
+PERMISSION_LABELS = {
+    Permission.DASHBOARD_VIEW: "Startseite sehen",
+    Permission.ACCOUNT_SELF: "Eigenes Konto (Passwort, Einstellungen)",
+    Permission.DOMAIN_READ: "Freigegebene Fachobjekte lesen",
+    Permission.DOMAIN_EDIT: "Fachobjekte anlegen und bearbeiten",
+    Permission.DEADLINES_VIEW: "Fristen und Kalender sehen",
+    Permission.DEADLINES_EDIT: "Fristen anlegen, bearbeiten, erledigen",
+    Permission.USERS_MANAGE: "Benutzerkonten verwalten",
+    Permission.AUDIT_VIEW: "Änderungsprotokoll einsehen",
+    Permission.SYSTEM_VIEW: "Systemzustand (Erinnerungen, Fehler) einsehen",
+}
+
+_ALL = frozenset(Permission)
+_READER = frozenset(
+    {
+        Permission.DASHBOARD_VIEW,
+        Permission.ACCOUNT_SELF,
+        Permission.DOMAIN_READ,
+        Permission.DEADLINES_VIEW,
+    }
+)
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: _ALL,
+    Role.PLANNER: _READER | {Permission.DOMAIN_EDIT, Permission.DEADLINES_EDIT},
+    # Conference-scoped and organisation-scoped rights (log measures at their conference, edit
+    # measures of their organisation, upload owed deliveries) are object rules in the services.
+    Role.PARTICIPANT: _READER,
+    Role.SUPPLIER: _READER,
+    Role.VIEWER: _READER,
+}
+
+
+def role_can(role: Role | str | None, permission: Permission) -> bool:
+    if role is None:
+        return False
+    try:
+        return permission in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False
+
+
+def can(permission: Permission | str) -> bool:
+    """True when the current user may do ``permission`` (for templates and services)."""
+    if not current_user.is_authenticated:
+        return False
+    return role_can(current_user.role, Permission(permission))
+
+
+PUBLIC = "public"
+_ATTR = "_planner_permission"
+
+
+def requires(permission: Permission) -> Callable:
+    """Declare the permission a view needs; enforced by :func:`enforce_permissions`."""
+
+    def decorator(view: Callable) -> Callable:
+        setattr(view, _ATTR, permission)
+        return view
+
+    return decorator
+
+
+def public(view: Callable) -> Callable:
+    setattr(view, _ATTR, PUBLIC)
+    return view
+
+
+def declared_permission(view: Callable | None):
+    return getattr(view, _ATTR, None)
+
+
+def enforce_permissions():
+    """before_request: anonymous -> login page, missing permission -> 403, undeclared -> 403."""
+    if request.endpoint is None:  # 404 follows
+        return None
+    if request.endpoint == "static":
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    needed = declared_permission(view)
+    if needed == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        from planner.extensions import login_manager
+
+        return login_manager.unauthorized()
+    if needed is None:
+        current_app.logger.error("view %s declares no permission; refused", request.endpoint)
+        abort(403)
+    if not role_can(current_user.role, needed):
+        abort(403)
+    return None
+

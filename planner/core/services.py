@@ -1,0 +1,66 @@
+"""Dashboard panels, health probes and audit log queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from planner.core.audit import AuditEntry
+from planner.core.pagination import Page, paginate
+from planner.extensions import db
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+# name -> callable returning a JSON-serialisable value for /health; domains add theirs.
+HEALTH_PROBES: dict[str, Callable[[], Any]] = {}
+
+# Dashboard panels: (template, callable returning its context or None to hide it).
+DASHBOARD_PANELS: list[tuple[str, Callable[[], dict[str, Any] | None]]] = []
+
+
+def dashboard_panels() -> list[tuple[str, dict[str, Any]]]:
+    panels = []
+    for template, build in DASHBOARD_PANELS:
+        context = build()
+        if context is not None:
+            panels.append((template, context))
+    return panels
+
+
+def audit_object_types() -> list[str]:
+    return list(db.session.scalars(select(AuditEntry.object_type).distinct().order_by(1)))
+
+
+def audit_users():
+    from planner.accounts.models import User
+
+    return db.session.scalars(select(User).order_by(User.name)).all()
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=BERLIN).astimezone(UTC)
+
+
+def audit_page(
+    *,
+    object_type: str | None = None,
+    user_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page:
+    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if object_type:
+        stmt = stmt.where(AuditEntry.object_type == object_type)
+    if user_id:
+        stmt = stmt.where(AuditEntry.user_id == user_id)
+    if date_from:
+        stmt = stmt.where(AuditEntry.at >= _day_start(date_from))
+    if date_to:
+        stmt = stmt.where(AuditEntry.at < _day_start(date_to + timedelta(days=1)))
+    return paginate(stmt, page, per_page)

@@ -1,0 +1,98 @@
+"""The page shell: template helpers, navigation, error pages, security headers."""
+
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from planner.core.i18n import fmt_date, fmt_datetime, fmt_money
+from planner.core.markdown import render_markdown
+from planner.extensions import db
+from planner.core.permissions import PERMISSION_LABELS, Permission, can
+
+# (endpoint, label, permission). Later domains append their entries.
+NAVIGATION: list[tuple[str, str, Permission]] = [
+    ("core.dashboard", "Übersicht", Permission.DASHBOARD_VIEW),
+    ("accounts.user_list", "Benutzer", Permission.USERS_MANAGE),
+    ("core.audit_log", "Protokoll", Permission.AUDIT_VIEW),
+]
+
+
+def demo_mode() -> bool:
+    """True while demo accounts exist (one cheap query per page, cached per request)."""
+    if "demo_mode" not in g:
+        from planner.accounts.services import demo_accounts_exist
+
+        try:
+            g.demo_mode = demo_accounts_exist()
+        except SQLAlchemyError:  # the error page must render even without a database
+            db.session.rollback()
+            g.demo_mode = False
+    return g.demo_mode
+
+
+def init_shell(app: Flask) -> None:
+    app.jinja_env.filters["date"] = fmt_date
+    app.jinja_env.filters["datetime"] = fmt_datetime
+    app.jinja_env.filters["money"] = fmt_money
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def shell_context():
+        nav = [
+            (endpoint, label)
+            for endpoint, label, permission in NAVIGATION
+            if current_user.is_authenticated and can(permission)
+        ]
+        return {
+            "can": can,
+            "Permission": Permission,
+            "permission_labels": PERMISSION_LABELS,
+            "navigation": nav,
+            "demo_mode": demo_mode,
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        return response
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, _error_page)
+
+    from flask_wtf.csrf import CSRFError
+
+    app.register_error_handler(CSRFError, _csrf_error)
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    if code == 500:
+        db.session.rollback()
+    if request.path.startswith("/health") or request.accept_mimetypes.best == "application/json":
+        return {"error": code}, code
+    template = f"errors/{code}.html" if code in (403, 404, 500) else "errors/generic.html"
+    return render_template(template, code=code, error=error), code
+
+
+def _csrf_error(error):
+    return (
+        render_template(
+            "errors/generic.html",
+            code=400,
+            error=error,
+            message="Das Formular ist abgelaufen oder unvollständig (Sicherheitsprüfung). "
+            "Bitte laden Sie die Seite neu und senden Sie es erneut.",
+        ),
+        400,
+    )

@@ -1,0 +1,43 @@
+"""factory_boy factories; objects are committed so that requests (own sessions) see them."""
+
+from __future__ import annotations
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+from werkzeug.security import generate_password_hash
+
+from planner.accounts.models import Organisation, OrganisationKind, User
+from planner.core.permissions import Role
+from planner.extensions import db
+
+PASSWORD = "richtig-geheim-123"
+# a cheap hash keeps the suite fast; production uses werkzeug's default (scrypt)
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+class BaseFactory(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class OrganisationFactory(BaseFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Gemeinde Beispiel {n}")
+    short_name = factory.Sequence(lambda n: f"Bsp{n}")
+    kind = OrganisationKind.KOMMUNE
+
+
+class UserFactory(BaseFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Sequence(lambda n: f"Person {n}")
+    role = Role.PLANNER
+    active = True
+    password_hash = _PASSWORD_HASH
+    organisation = factory.SubFactory(OrganisationFactory)
