@@ -22,7 +22,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     register_blueprints(app)
     register_shell(app)
     register_commands(app)
-    register_scheduler(app)
+    register_domains(app)
     return app
 
 
@@ -47,11 +47,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from planner.accounts import bp as accounts_bp
     from planner.core import bp as core_bp
+    from planner.deadlines import bp as deadlines_bp
     from planner.core.permissions import enforce_permissions
     from planner.core.shell import init_shell
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(deadlines_bp)
     app.before_request(enforce_permissions)
     init_shell(app)
 
@@ -70,6 +72,8 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
-def register_scheduler(app: Flask) -> None:
-    """Placeholder hook: the deadlines domain starts its sweep here when configured."""
-    return None
+def register_domains(app: Flask) -> None:
+    """Each domain hooks itself into the shell (navigation, dashboard, health, scheduler)."""
+    from planner.deadlines import setup as deadlines_setup
+
+    deadlines_setup.init_app(app)

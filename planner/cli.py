@@ -93,7 +93,46 @@ def bench_generate(scale: str) -> None:
         click.echo(f"{name:24} {count:>10,}".replace(",", "."))
 
 
+
+
+reminders_cli = AppGroup("reminders", help="Erinnerungen zu Fristen.")
+scheduler_cli = AppGroup("scheduler", help="Zeitgesteuerte Aufgaben.")
+
+
+@reminders_cli.command("send-due")
+@click.option("--now", "now_text", default=None, help="Zeitpunkt (ISO 8601), Standard: jetzt")
+def reminders_send_due(now_text: str | None) -> None:
+    """Einen Durchlauf senden (für cron)."""
+    from datetime import UTC, datetime
+
+    from planner.core.models import utcnow
+    from planner.deadlines.reminders import send_due_reminders
+
+    now = utcnow()
+    if now_text:
+        now = datetime.fromisoformat(now_text)
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    result = send_due_reminders(now)
+    click.echo(
+        f"Erinnerungen: {result.sent} gesendet, {result.failed} fehlgeschlagen, "
+        f"{result.cancelled} verworfen"
+    )
+    if result.errors:
+        click.echo("Fehler: " + "; ".join(result.errors), err=True)
+        sys.exit(1)
+
+
+@scheduler_cli.command("run")
+def scheduler_run() -> None:
+    """Den Scheduler als eigenen Prozess starten (Produktion)."""
+    from flask import current_app
+
+    from planner.deadlines.scheduler import SWEEP_MINUTES, run_blocking
+
+    click.echo(f"Scheduler läuft: Erinnerungen alle {SWEEP_MINUTES} Minuten. Beenden mit Strg+C.")
+    run_blocking(current_app._get_current_object())
+
+
 def register(app: Flask) -> None:
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(bench_cli)
+    for group in (users_cli, demo_cli, bench_cli, reminders_cli, scheduler_cli):
+        app.cli.add_command(group)

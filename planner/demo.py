@@ -81,7 +81,13 @@ def load_accounts() -> None:
             )
 
 
-DEMO_LOADERS: list[Callable[[], None]] = [load_accounts]
+def _load_deadlines() -> None:
+    from planner.deadlines.demo import load
+
+    load()
+
+
+DEMO_LOADERS: list[Callable[[], None]] = [load_accounts, _load_deadlines]
 
 
 def load_demo() -> None:

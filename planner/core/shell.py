@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, has_request_context, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -42,10 +42,9 @@ def init_shell(app: Flask) -> None:
 
     @app.context_processor
     def shell_context():
+        logged_in = has_request_context() and current_user.is_authenticated
         nav = [
-            (endpoint, label)
-            for endpoint, label, permission in NAVIGATION
-            if current_user.is_authenticated and can(permission)
+            (endpoint, label) for endpoint, label, permission in NAVIGATION if logged_in and can(permission)
         ]
         return {
             "can": can,

@@ -1,0 +1,107 @@
+"""Outgoing mail over real SMTP (PLANNER_MAIL_URL) or, without it, into instance/mail/.
+
+PLANNER_MAIL_URL examples:
+    smtp://mail.example.org:25                   plain SMTP
+    smtp://user:secret@mail.example.org:587?starttls=1
+    smtps://user:secret@mail.example.org:465     SMTP over TLS
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from flask import current_app
+
+SMTP_TIMEOUT = 20
+
+
+class MailError(Exception):
+    """Sending one message failed; the message text is shown to admins."""
+
+
+class MailConnectionError(MailError):
+    """The mail server cannot be reached: nothing else will go out in this run."""
+
+
+def build_message(*, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_FROM"]
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain=msg["From"].split("@")[-1].strip(">"))
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(text)
+    if html:
+        msg.add_alternative(html, subtype="html")
+    return msg
+
+
+class Mailer:
+    """One connection for many messages: ``with Mailer() as m: m.send(msg)``."""
+
+    def __init__(self, url: str | None = None, folder: str | None = None) -> None:
+        self.url = url if url is not None else current_app.config.get("MAIL_URL")
+        self.folder = Path(folder or current_app.config["MAIL_DIR"])
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self._smtp = None
+
+    def _connect(self) -> smtplib.SMTP:
+        parts = urlsplit(self.url)
+        query = parse_qs(parts.query)
+        host = parts.hostname or "localhost"
+        try:
+            if parts.scheme == "smtps":
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    host, parts.port or 465, timeout=SMTP_TIMEOUT,
+                    context=ssl.create_default_context(),
+                )  # fmt: skip
+            elif parts.scheme == "smtp":
+                smtp = smtplib.SMTP(host, parts.port or 25, timeout=SMTP_TIMEOUT)
+                if query.get("starttls", ["0"])[0] in ("1", "true", "yes"):
+                    smtp.starttls(context=ssl.create_default_context())
+            else:
+                raise MailError(f"Unbekanntes Mail-Schema „{parts.scheme}“ in PLANNER_MAIL_URL")
+            if parts.username:
+                smtp.login(unquote(parts.username), unquote(parts.password or ""))
+        except (smtplib.SMTPException, OSError) as exc:
+            raise MailConnectionError(f"SMTP-Verbindung zu {host} fehlgeschlagen: {exc}") from exc
+        return smtp
+
+    def send(self, msg: EmailMessage) -> None:
+        if not self.url:
+            self._to_folder(msg)
+            return
+        if self._smtp is None:
+            self._smtp = self._connect()
+        try:
+            self._smtp.send_message(msg)
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self.close()
+            raise MailConnectionError(f"Verbindung zum Mailserver abgebrochen: {exc}") from exc
+        except smtplib.SMTPException as exc:
+            # refused recipient or message: this one fails, the connection stays usable
+            raise MailError(f"Versand an {msg['To']} fehlgeschlagen: {exc}") from exc
+
+    def _to_folder(self, msg: EmailMessage) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = msg["Message-ID"].strip("<>").replace("@", "_").replace("/", "_")
+        (self.folder / f"{name}.eml").write_bytes(bytes(msg))

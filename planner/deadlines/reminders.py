@@ -1,0 +1,462 @@
+"""The reminder sweep: materialise due reminders into the outbox, claim them, send them.
+
+Exactly once: every reminder is an outbox row with a unique key (deadline, recipient, step,
+due date). Rows are inserted with ON CONFLICT DO NOTHING and claimed with a lease in one
+atomic UPDATE (on PostgreSQL over ``FOR UPDATE SKIP LOCKED``), so concurrent sweeps never
+take the same row. A row is marked sent in its own commit right after the SMTP server
+accepted it; when SMTP fails the row stays pending and is retried with back-off. A process
+killed mid-sweep leaves claimed rows whose lease simply runs out.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time as _time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app, render_template
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from planner.accounts.models import User
+from planner.core.mail import Mailer, MailConnectionError, MailError, build_message
+from planner.core.urls import external_url
+from planner.deadlines.models import (
+    Deadline,
+    DeadlineState,
+    Reminder,
+    ReminderChannel,
+    ReminderPreference,
+    ReminderState,
+    SweepRun,
+    deadline_responsibles,
+)
+from planner.deadlines.services import (
+    BERLIN,
+    DEADLINE_SOURCES,
+    MAX_OFFSET_DAYS,
+    offsets_for,
+)
+from planner.extensions import db
+
+REMINDER_HOUR = time(7, 0)  # reminders of a day go out from 07:00 Europe/Berlin
+CATCH_UP = timedelta(days=2)  # a step missed longer ago than this is skipped, not sent late
+LEASE = timedelta(minutes=30)
+BATCH = 100
+BACKOFF = [timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4)]
+MAX_BACKOFF = timedelta(hours=8)
+SWEEP_HISTORY = timedelta(days=7)
+
+
+@dataclass
+class SweepResult:
+    created: int = 0
+    sent: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def step_time(due: date, step: int) -> datetime:
+    return datetime.combine(due + timedelta(days=step), REMINDER_HOUR, tzinfo=BERLIN)
+
+
+def backoff(attempts: int) -> timedelta:
+    return BACKOFF[attempts - 1] if 0 < attempts <= len(BACKOFF) else MAX_BACKOFF
+
+
+def _insert_ignoring_duplicates(rows: list[dict]) -> None:
+    if not rows:
+        return
+    table = Reminder.__table__
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).on_conflict_do_nothing(
+        index_elements=["deadline_id", "recipient_id", "step", "due_date"]
+    )
+    for start in range(0, len(rows), 500):
+        db.session.execute(stmt, rows[start : start + 500])
+
+
+def materialise(now: datetime) -> int:
+    """Put every reminder that is due now into the outbox (idempotent). Returns the number of
+    (deadline, recipient, step) candidates considered."""
+    today = now.astimezone(BERLIN).date()
+    window_start = today - timedelta(days=MAX_OFFSET_DAYS + CATCH_UP.days + 1)
+    window_end = today + timedelta(days=MAX_OFFSET_DAYS)
+    candidates = db.session.execute(
+        select(
+            Deadline.id, Deadline.kind, Deadline.due_date, Deadline.reminder_offsets, Deadline.organisation_id
+        ).where(
+            Deadline.state == DeadlineState.OFFEN,
+            Deadline.due_date >= window_start,
+            Deadline.due_date <= window_end,
+        )
+    ).all()
+    due: dict[int, tuple[int, date, int | None]] = {}
+    for deadline_id, kind, due_date, override, organisation_id in candidates:
+        passed = [
+            s for s in offsets_for(kind, override)
+            if step_time(due_date, s) <= now < step_time(due_date, s) + CATCH_UP
+        ]  # fmt: skip
+        if passed:
+            due[deadline_id] = (max(passed), due_date, organisation_id)
+    if not due:
+        return 0
+
+    recipients = _recipients(due)
+    rows = []
+    for deadline_id, (step, due_date, _org) in due.items():
+        send_at = step_time(due_date, step)
+        for user_id, channel in recipients.get(deadline_id, ()):
+            rows.append(
+                {
+                    "deadline_id": deadline_id,
+                    "recipient_id": user_id,
+                    "step": step,
+                    "due_date": due_date,
+                    "channel": channel,
+                    "state": ReminderState.PENDING,
+                    "send_at": send_at,
+                    "next_attempt_at": send_at,
+                    "attempts": 0,
+                    "created_at": now,
+                }
+            )
+    _insert_ignoring_duplicates(rows)
+    return len(rows)
+
+
+def _recipients(due: dict[int, tuple[int, date, int | None]]) -> dict[int, list[tuple[int, str]]]:
+    """Responsible users of each deadline; where none are named, the active users of the
+    responsible organisation. Users who switched reminders off get none."""
+    ids = list(due)
+    named: dict[int, list[int]] = defaultdict(list)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for deadline_id, user_id in db.session.execute(
+            select(deadline_responsibles.c.deadline_id, deadline_responsibles.c.user_id).where(
+                deadline_responsibles.c.deadline_id.in_(chunk)
+            )
+        ):
+            named[deadline_id].append(user_id)
+    orgs = {org for did, (_s, _d, org) in due.items() if org and not named.get(did)}
+    by_org: dict[int, list[int]] = defaultdict(list)
+    users: dict[int, str] = {}
+    org_list = list(orgs)
+    for start in range(0, len(org_list), 500):
+        for user_id, org_id in db.session.execute(
+            select(User.id, User.organisation_id).where(
+                User.organisation_id.in_(org_list[start : start + 500]), User.active.is_(True)
+            )
+        ):
+            by_org[org_id].append(user_id)
+    wanted = {u for us in named.values() for u in us} | {u for us in by_org.values() for u in us}
+    wanted_list = list(wanted)
+    for start in range(0, len(wanted_list), 500):
+        for user_id, active, mode in db.session.execute(
+            select(User.id, User.active, ReminderPreference.mode)
+            .outerjoin(ReminderPreference, ReminderPreference.user_id == User.id)
+            .where(User.id.in_(wanted_list[start : start + 500]))
+        ):
+            if active and mode != "aus":
+                users[user_id] = ReminderChannel.DIGEST if mode == "taeglich" else ReminderChannel.IMMEDIATE
+    result: dict[int, list[tuple[int, str]]] = {}
+    for deadline_id, (_s, _d, org) in due.items():
+        people = named.get(deadline_id) or by_org.get(org, [])
+        result[deadline_id] = [(u, users[u]) for u in dict.fromkeys(people) if u in users]
+    return result
+
+
+# --- claiming -----------------------------------------------------------------------------
+
+
+def _claimable(now: datetime):
+    return and_(
+        Reminder.state == ReminderState.PENDING,
+        Reminder.next_attempt_at <= now,
+        or_(Reminder.claimed_until.is_(None), Reminder.claimed_until < now),
+    )
+
+
+def _claim(now: datetime, token: str, *, extra=None, limit: int = BATCH) -> list[int]:
+    """Atomically take up to ``limit`` due rows for this sweep; commits the claim."""
+    condition = _claimable(now) if extra is None else and_(_claimable(now), extra)
+    pick = select(Reminder.id).where(condition).order_by(Reminder.next_attempt_at, Reminder.id).limit(limit)
+    if db.engine.dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    table = Reminder.__table__
+    stmt = (
+        update(table)
+        .where(table.c.id.in_(pick.scalar_subquery()), condition)
+        .values(claim_token=token, claimed_until=now + LEASE)
+        .returning(table.c.id)
+    )
+    ids = [row[0] for row in db.session.execute(stmt)]
+    db.session.commit()
+    return ids
+
+
+def _finish(ids: list[int], token: str, **values) -> None:
+    table = Reminder.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id.in_(ids), table.c.claim_token == token)
+        .values(claim_token=None, claimed_until=None, **values)
+    )
+    db.session.commit()
+
+
+def _fail(ids: list[int], token: str, now: datetime, error: str) -> None:
+    table = Reminder.__table__
+    rows = db.session.execute(select(table.c.id, table.c.attempts).where(table.c.id.in_(ids))).all()
+    for row_id, attempts in rows:
+        db.session.execute(
+            update(table)
+            .where(table.c.id == row_id, table.c.claim_token == token)
+            .values(
+                claim_token=None,
+                claimed_until=None,
+                attempts=attempts + 1,
+                last_error=error[:2000],
+                next_attempt_at=now + backoff(attempts + 1),
+            )
+        )
+    db.session.commit()
+
+
+# --- mails --------------------------------------------------------------------------------
+
+
+def relative_text(step: int) -> str:
+    if step < -1:
+        return f"in {-step} Tagen fällig"
+    if step == -1:
+        return "morgen fällig"
+    if step == 0:
+        return "heute fällig"
+    if step == 1:
+        return "seit 1 Tag überfällig"
+    return f"seit {step} Tagen überfällig"
+
+
+def object_url(deadline: Deadline) -> str:
+    source = DEADLINE_SOURCES.get(deadline.owner_type or "")
+    if source is not None:
+        return external_url(source.endpoint, **{source.id_arg: deadline.owner_id})
+    return external_url("deadlines.detail", deadline_id=deadline.id)
+
+
+def _reminder_context(reminder: Reminder) -> dict:
+    deadline = reminder.deadline
+    return {
+        "deadline": deadline,
+        "step": reminder.step,
+        "relative": relative_text(reminder.step),
+        "kind": deadline.kind.label,
+        "url": object_url(deadline),
+    }
+
+
+def _single_message(reminder: Reminder):
+    ctx = _reminder_context(reminder)
+    ctx["recipient"] = reminder.recipient
+    ctx["settings_url"] = external_url("deadlines.settings")
+    subject = f"Erinnerung: {reminder.deadline.title} – {ctx['relative']} ({reminder.deadline.due_date:%d.%m.%Y})"
+    return build_message(
+        to=reminder.recipient.email,
+        subject=subject,
+        text=render_template("emails/reminder.txt", **ctx),
+        html=render_template("emails/reminder.html", **ctx),
+    )
+
+
+def _digest_message(recipient: User, reminders: list[Reminder], today: date):
+    items = sorted((_reminder_context(r) for r in reminders), key=lambda c: c["deadline"].due_date)
+    ctx = {
+        "recipient": recipient,
+        "items": items,
+        "today": today,
+        "settings_url": external_url("deadlines.settings"),
+        "list_url": external_url("deadlines.index"),
+    }
+    subject = f"Ihre Fristen am {today:%d.%m.%Y}: {len(items)} Erinnerung{'en' if len(items) != 1 else ''}"
+    return build_message(
+        to=recipient.email,
+        subject=subject,
+        text=render_template("emails/digest.txt", **ctx),
+        html=render_template("emails/digest.html", **ctx),
+    )
+
+
+def _load(ids: list[int]) -> list[Reminder]:
+    return list(
+        db.session.scalars(
+            select(Reminder)
+            .where(Reminder.id.in_(ids))
+            .options(joinedload(Reminder.deadline).joinedload(Deadline.organisation), joinedload(Reminder.recipient))
+            .order_by(Reminder.id)
+        )
+    )
+
+
+def _still_valid(reminder: Reminder) -> bool:
+    d = reminder.deadline
+    return d.state == DeadlineState.OFFEN and d.due_date == reminder.due_date and reminder.recipient.active
+
+
+# --- the sweep ----------------------------------------------------------------------------
+
+
+def send_due_reminders(now: datetime, *, mailer: Mailer | None = None) -> SweepResult:
+    """One sweep at the explicit time ``now``: materialise, claim, send. Safe to run in
+    several processes at once. Commits its own work in small steps."""
+    result = SweepResult()
+    run = SweepRun(started_at=now)
+    db.session.add(run)
+    db.session.commit()
+    run_id = run.id
+    started = _time.monotonic()
+
+    def clock() -> datetime:  # ``now`` advanced by the real time the sweep has taken
+        return now + timedelta(seconds=_time.monotonic() - started)
+
+    token = secrets.token_hex(16)
+    own_mailer = mailer is None
+    mailer = mailer or Mailer()
+    try:
+        result.created = materialise(now)
+        db.session.commit()
+        today = now.astimezone(BERLIN).date()
+        _send_immediate(now, clock, token, mailer, result)
+        _send_digests(now, clock, token, mailer, result, today)
+    except MailConnectionError as exc:
+        result.errors.append(str(exc))
+        current_app.logger.warning("reminder sweep: %s", exc)
+    finally:
+        if own_mailer:
+            mailer.close()
+        db.session.rollback()
+        db.session.execute(
+            update(SweepRun)
+            .where(SweepRun.id == run_id)
+            .values(
+                finished_at=clock(),
+                created=result.created,
+                sent=result.sent,
+                failed=result.failed,
+                error="; ".join(result.errors)[:2000] or None,
+            )
+        )
+        db.session.execute(delete(SweepRun).where(SweepRun.started_at < now - SWEEP_HISTORY))
+        db.session.commit()
+    return result
+
+
+def _send_immediate(now, clock, token, mailer, result: SweepResult) -> None:
+    while True:
+        ids = _claim(clock(), token, extra=Reminder.channel == ReminderChannel.IMMEDIATE)
+        if not ids:
+            return
+        reminders = _load(ids)
+        for index, reminder in enumerate(reminders):
+            if not _still_valid(reminder):
+                _finish([reminder.id], token, state=ReminderState.CANCELLED)
+                result.cancelled += 1
+                continue
+            try:
+                mailer.send(_single_message(reminder))
+            except MailConnectionError as exc:
+                rest = [r.id for r in reminders[index:]]
+                _fail(rest, token, clock(), str(exc))
+                result.failed += len(rest)
+                raise
+            except MailError as exc:
+                _fail([reminder.id], token, clock(), str(exc))
+                result.failed += 1
+                result.errors.append(str(exc))
+            else:
+                _finish([reminder.id], token, state=ReminderState.SENT, sent_at=clock())
+                result.sent += 1
+
+
+def _send_digests(now, clock, token, mailer, result: SweepResult, today: date) -> None:
+    due_recipients = db.session.scalars(
+        select(Reminder.recipient_id)
+        .where(_claimable(clock()), Reminder.channel == ReminderChannel.DIGEST)
+        .group_by(Reminder.recipient_id)
+        .order_by(func.min(Reminder.id))
+    ).all()
+    for recipient_id in due_recipients:
+        ids = _claim(
+            clock(),
+            token,
+            extra=and_(Reminder.channel == ReminderChannel.DIGEST, Reminder.recipient_id == recipient_id),
+            limit=500,
+        )
+        if not ids:
+            continue  # another sweep took them
+        reminders = _load(ids)
+        valid = [r for r in reminders if _still_valid(r)]
+        stale = [r.id for r in reminders if not _still_valid(r)]
+        if stale:
+            _finish(stale, token, state=ReminderState.CANCELLED)
+            result.cancelled += len(stale)
+        if not valid:
+            continue
+        valid_ids = [r.id for r in valid]
+        try:
+            mailer.send(_digest_message(valid[0].recipient, valid, today))
+        except MailConnectionError as exc:
+            _fail(valid_ids, token, clock(), str(exc))
+            result.failed += len(valid_ids)
+            raise
+        except MailError as exc:
+            _fail(valid_ids, token, clock(), str(exc))
+            result.failed += len(valid_ids)
+            result.errors.append(str(exc))
+        else:
+            _finish(valid_ids, token, state=ReminderState.SENT, sent_at=clock())
+            result.sent += len(valid_ids)
+
+
+# --- for /health and the admin page -------------------------------------------------------
+
+
+def last_sweep() -> SweepRun | None:
+    return db.session.scalar(
+        select(SweepRun).where(SweepRun.finished_at.is_not(None)).order_by(SweepRun.id.desc()).limit(1)
+    )
+
+
+def failing_count() -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Reminder)
+        .where(Reminder.state == ReminderState.PENDING, Reminder.attempts > 0)
+    ) or 0
+
+
+def failing_reminders(limit: int = 100) -> list[Reminder]:
+    return list(
+        db.session.scalars(
+            select(Reminder)
+            .where(Reminder.state == ReminderState.PENDING, Reminder.attempts > 0)
+            .order_by(Reminder.next_attempt_at)
+            .limit(limit)
+            .options(joinedload(Reminder.deadline), joinedload(Reminder.recipient))
+        )
+    )
+
+
+def outbox_counts() -> dict[str, int]:
+    rows = db.session.execute(select(Reminder.state, func.count()).group_by(Reminder.state)).all()
+    return {ReminderState(state).value: count for state, count in rows}
+
+
+def recent_sweeps(limit: int = 10) -> list[SweepRun]:
+    return list(db.session.scalars(select(SweepRun).order_by(SweepRun.id.desc()).limit(limit)))

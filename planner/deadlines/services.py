@@ -1,0 +1,545 @@
+"""Deadline rules: create, change, complete; the registration API for other domains;
+the queries behind list, month view, dashboard and feeds."""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, case, delete, exists, false, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner.accounts.models import Organisation, User
+from planner.core.models import utcnow
+from planner.core.pagination import Page, paginate
+from planner.core.permissions import Permission, role_can
+from planner.deadlines.models import (
+    CalendarFeed,
+    Deadline,
+    DeadlineKind,
+    DeadlineState,
+    Reminder,
+    ReminderPreference,
+    ReminderState,
+    deadline_responsibles,
+)
+from planner.extensions import db
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+# Days relative to the due date: negative before, 0 on the day, positive after (overdue).
+DEFAULT_OFFSETS: dict[DeadlineKind, tuple[int, ...]] = {
+    DeadlineKind.LIEFERUNG: (-14, -3, 0, 1, 7),
+    DeadlineKind.FOERDERFRIST: (-28, -14, -3, 0, 1),
+    DeadlineKind.MEILENSTEIN: (-14, -3, 0, 1, 7),
+    DeadlineKind.PROZESSSCHRITT: (-14, -3, 0, 1, 7),
+    DeadlineKind.SITZUNG: (-7, -1, 0),
+    DeadlineKind.BERICHT: (-28, -14, -3, 0, 7),
+    DeadlineKind.SONSTIGES: (-3, 0, 1),
+}
+MAX_OFFSET_DAYS = 90
+MAX_OFFSETS = 8
+
+
+class DeadlineError(Exception):
+    """A broken deadline rule; the message is shown to the user."""
+
+
+# --- reminder offsets --------------------------------------------------------------------
+
+
+def parse_offsets(text: str | None) -> tuple[int, ...] | None:
+    """"-14, -3, 0, +1, 7" -> (-14, -3, 0, 1, 7); empty -> None (defaults of the kind)."""
+    if text is None or not text.strip():
+        return None
+    values = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            value = int(part)
+        except ValueError:
+            raise DeadlineError(
+                f"„{part}“ ist keine ganze Zahl. Beispiel: -14, -3, 0, 1, 7"
+            ) from None
+        if abs(value) > MAX_OFFSET_DAYS:
+            raise DeadlineError(
+                f"Erinnerungen sind höchstens {MAX_OFFSET_DAYS} Tage vor oder nach dem Termin möglich."
+            )
+        values.append(value)
+    if len(set(values)) > MAX_OFFSETS:
+        raise DeadlineError(f"Höchstens {MAX_OFFSETS} Erinnerungen je Frist.")
+    return tuple(sorted(set(values)))
+
+
+def format_offsets(offsets: Iterable[int]) -> str:
+    return ", ".join(f"{o:+d}" if o else "0" for o in offsets)
+
+
+def offsets_for(kind: DeadlineKind | str, override: str | None) -> tuple[int, ...]:
+    try:
+        parsed = parse_offsets(override)
+    except DeadlineError:
+        parsed = None
+    return parsed if parsed is not None else DEFAULT_OFFSETS[DeadlineKind(kind)]
+
+
+def describe_offset(step: int) -> str:
+    if step < 0:
+        return f"{-step} Tag{'e' if step != -1 else ''} vorher"
+    if step == 0:
+        return "am Tag"
+    return f"{step} Tag{'e' if step != 1 else ''} danach"
+
+
+# --- time helpers -------------------------------------------------------------------------
+
+
+def today_in_berlin(now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(BERLIN).date()
+
+
+def due_datetime(deadline: Deadline) -> datetime | None:
+    if deadline.due_time is None:
+        return None
+    return datetime.combine(deadline.due_date, deadline.due_time, tzinfo=BERLIN)
+
+
+def is_overdue(deadline: Deadline, today: date) -> bool:
+    return deadline.state == DeadlineState.OFFEN and deadline.due_date < today
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+@dataclass
+class DeadlineData:
+    title: str
+    kind: DeadlineKind
+    due_date: date
+    due_time: time | None = None
+    organisation: Organisation | None = None
+    responsible_users: list[User] | None = None
+    notes: str | None = None
+    reminder_offsets: str | None = None
+    visible_to_all: bool = True
+
+
+# Changes to these fields change what a calendar shows: SEQUENCE goes up.
+_CALENDAR_FIELDS = ("title", "kind", "due_date", "due_time", "notes", "state")
+
+
+def _apply(deadline: Deadline, data: DeadlineData) -> None:
+    title = (data.title or "").strip()
+    if not title:
+        raise DeadlineError("Bitte geben Sie einen Titel an.")
+    offsets = parse_offsets(data.reminder_offsets)
+    before = {f: getattr(deadline, f) for f in _CALENDAR_FIELDS}
+    old_due = deadline.due_date
+    deadline.title = title[:300]
+    deadline.kind = DeadlineKind(data.kind)
+    deadline.due_date = data.due_date
+    deadline.due_time = data.due_time
+    deadline.organisation = data.organisation
+    if data.responsible_users is not None:
+        deadline.responsible_users = list(data.responsible_users)
+    deadline.notes = (data.notes or "").strip() or None
+    deadline.reminder_offsets = format_offsets(offsets) if offsets is not None else None
+    deadline.visible_to_all = data.visible_to_all
+    if deadline.id is not None:
+        if any(before[f] != getattr(deadline, f) for f in _CALENDAR_FIELDS):
+            deadline.sequence = (deadline.sequence or 0) + 1
+        if old_due != deadline.due_date:
+            _cancel_pending(deadline, keep_due_date=deadline.due_date)
+
+
+def create_deadline(data: DeadlineData, *, created_by: User | None = None) -> Deadline:
+    deadline = Deadline(state=DeadlineState.OFFEN, sequence=0, created_by_id=getattr(created_by, "id", None))
+    _apply(deadline, data)
+    db.session.add(deadline)
+    db.session.flush()
+    return deadline
+
+
+def update_deadline(deadline: Deadline, data: DeadlineData) -> Deadline:
+    if deadline.owner_type is not None:
+        # title, kind and date belong to the owning object; only responsibility and notes here
+        data.title, data.kind = deadline.title, deadline.kind
+        data.due_date, data.due_time = deadline.due_date, deadline.due_time
+    _apply(deadline, data)
+    db.session.flush()
+    return deadline
+
+
+def _set_state(deadline: Deadline, state: DeadlineState, user: User | None, now: datetime) -> None:
+    if deadline.state == state:
+        return
+    deadline.state = state
+    deadline.sequence = (deadline.sequence or 0) + 1
+    if state == DeadlineState.OFFEN:
+        deadline.done_at, deadline.done_by = None, None
+    else:
+        deadline.done_at, deadline.done_by = now, user
+        _cancel_pending(deadline)
+    db.session.flush()
+
+
+def mark_done(deadline: Deadline, user: User | None, now: datetime | None = None) -> None:
+    _set_state(deadline, DeadlineState.ERLEDIGT, user, now or utcnow())
+
+
+def mark_missed(deadline: Deadline, user: User | None, now: datetime | None = None) -> None:
+    _set_state(deadline, DeadlineState.VERSAEUMT, user, now or utcnow())
+
+
+def reopen(deadline: Deadline, user: User | None, now: datetime | None = None) -> None:
+    _set_state(deadline, DeadlineState.OFFEN, user, now or utcnow())
+
+
+def delete_deadline(deadline: Deadline) -> None:
+    if deadline.owner_type is not None:
+        raise DeadlineError(
+            "Diese Frist gehört zu einem anderen Objekt und verschwindet mit ihm; "
+            "löschen oder ändern Sie das Objekt selbst."
+        )
+    db.session.delete(deadline)
+    db.session.flush()
+
+
+def _cancel_pending(deadline: Deadline, keep_due_date: date | None = None) -> None:
+    """Unsent reminders of an old date (or of a closed deadline) are not sent any more."""
+    if deadline.id is None:
+        return
+    stmt = (
+        update(Reminder)
+        .where(Reminder.deadline_id == deadline.id, Reminder.state == ReminderState.PENDING)
+        .values(state=ReminderState.CANCELLED, claim_token=None, claimed_until=None)
+    )
+    if keep_due_date is not None:
+        stmt = stmt.where(Reminder.due_date != keep_due_date)
+    db.session.execute(stmt.execution_options(synchronize_session=False))
+
+
+# --- registration API for other domains --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineSource:
+    """A kind of object that owns deadlines: where its page is, how it is called."""
+
+    key: str
+    label: str
+    endpoint: str  # url_for endpoint taking the owner's id as ``id_arg``
+    id_arg: str = "id"
+
+
+DEADLINE_SOURCES: dict[str, DeadlineSource] = {}
+
+
+def register_source(source: DeadlineSource) -> None:
+    DEADLINE_SOURCES[source.key] = source
+
+
+def register(
+    owner_type: str,
+    owner_id: int,
+    *,
+    slot: str = "default",
+    title: str,
+    kind: DeadlineKind,
+    due_date: date,
+    due_time: time | None = None,
+    organisation: Organisation | None = None,
+    responsible_users: list[User] | None = None,
+    notes: str | None = None,
+    visible_to_all: bool = True,
+) -> Deadline:
+    """Create or update the deadline of an object; call it whenever the object is saved.
+
+    Moving the owner's date moves the deadline and its pending reminders; a deadline already
+    completed stays completed. Use :func:`unregister` when the object is deleted.
+    """
+    deadline = db.session.scalar(
+        select(Deadline).where(
+            Deadline.owner_type == owner_type,
+            Deadline.owner_id == owner_id,
+            Deadline.owner_slot == slot,
+        )
+    )
+    data = DeadlineData(
+        title=title,
+        kind=kind,
+        due_date=due_date,
+        due_time=due_time,
+        organisation=organisation,
+        responsible_users=responsible_users,
+        notes=notes,
+        reminder_offsets=deadline.reminder_offsets if deadline else None,
+        visible_to_all=visible_to_all,
+    )
+    if deadline is None:
+        deadline = Deadline(
+            owner_type=owner_type, owner_id=owner_id, owner_slot=slot, state=DeadlineState.OFFEN, sequence=0
+        )
+        _apply(deadline, data)
+        db.session.add(deadline)
+    else:
+        _apply(deadline, data)
+    db.session.flush()
+    return deadline
+
+
+def unregister(owner_type: str, owner_id: int, slot: str | None = None) -> int:
+    """Remove the deadline(s) of a deleted object; returns how many were removed."""
+    stmt = select(Deadline).where(Deadline.owner_type == owner_type, Deadline.owner_id == owner_id)
+    if slot is not None:
+        stmt = stmt.where(Deadline.owner_slot == slot)
+    deadlines = db.session.scalars(stmt).all()
+    for deadline in deadlines:
+        db.session.delete(deadline)  # reminders go with it (ON DELETE CASCADE)
+    db.session.flush()
+    return len(deadlines)
+
+
+# --- who sees what ------------------------------------------------------------------------
+
+
+def sees_all(user: User) -> bool:
+    return role_can(user.role, Permission.DEADLINES_EDIT)
+
+
+def _responsible_for(user: User):
+    return exists().where(
+        deadline_responsibles.c.deadline_id == Deadline.id, deadline_responsibles.c.user_id == user.id
+    )
+
+
+def _mine(user: User):
+    own_org = Deadline.organisation_id == user.organisation_id if user.organisation_id else false()
+    return or_(_responsible_for(user), own_org)
+
+
+def visible_to(user: User):
+    """Planners and admins see every deadline; others those released to all and their own."""
+    if sees_all(user):
+        return None
+    return or_(Deadline.visible_to_all.is_(True), _mine(user))
+
+
+def _visible(stmt: Select, user: User) -> Select:
+    condition = visible_to(user)
+    return stmt if condition is None else stmt.where(condition)
+
+
+def can_see(user: User, deadline: Deadline) -> bool:
+    if sees_all(user) or deadline.visible_to_all:
+        return True
+    if user.organisation_id and deadline.organisation_id == user.organisation_id:
+        return True
+    return any(u.id == user.id for u in deadline.responsible_users)
+
+
+def may_complete(user: User, deadline: Deadline) -> bool:
+    """Planners, and whoever is responsible (in person or by organisation), close a deadline."""
+    if sees_all(user):
+        return True
+    if user.organisation_id and deadline.organisation_id == user.organisation_id:
+        return True
+    return any(u.id == user.id for u in deadline.responsible_users)
+
+
+def get_visible_or_none(user: User, deadline_id: int) -> Deadline | None:
+    deadline = db.session.get(Deadline, deadline_id)
+    return deadline if deadline is not None and can_see(user, deadline) else None
+
+
+# --- queries for pages --------------------------------------------------------------------
+
+
+@dataclass
+class ListFilter:
+    kind: str | None = None
+    organisation_id: int | None = None
+    responsible_id: int | None = None
+    state: str | None = DeadlineState.OFFEN.value
+    mine: bool = False
+
+
+def _with_details(stmt: Select) -> Select:
+    return stmt.options(
+        joinedload(Deadline.organisation), selectinload(Deadline.responsible_users)
+    )
+
+
+def deadline_page(user: User, filters: ListFilter, today: date, page: int = 1, per_page: int = 50) -> Page:
+    """Overdue first (oldest first), then the coming dates in order."""
+    overdue_first = case(
+        ((Deadline.state == DeadlineState.OFFEN) & (Deadline.due_date < today), 0), else_=1
+    )
+    stmt = select(Deadline)
+    if filters.state:
+        stmt = stmt.where(Deadline.state == DeadlineState(filters.state))
+    if filters.kind:
+        stmt = stmt.where(Deadline.kind == DeadlineKind(filters.kind))
+    if filters.organisation_id:
+        stmt = stmt.where(Deadline.organisation_id == filters.organisation_id)
+    if filters.responsible_id:
+        stmt = stmt.where(
+            exists().where(
+                deadline_responsibles.c.deadline_id == Deadline.id,
+                deadline_responsibles.c.user_id == filters.responsible_id,
+            )
+        )
+    if filters.mine:
+        stmt = stmt.where(_mine(user))
+    if filters.state == DeadlineState.OFFEN.value or not filters.state:
+        stmt = stmt.order_by(overdue_first, Deadline.due_date, Deadline.due_time, Deadline.id)
+    else:
+        stmt = stmt.order_by(Deadline.due_date.desc(), Deadline.id.desc())
+    return paginate(_with_details(_visible(stmt, user)), page, per_page)
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    first = date(year, month, 1)
+    last = date(year, month, _calendar.monthrange(year, month)[1])
+    return first, last
+
+
+def month_weeks(year: int, month: int) -> list[list[date]]:
+    """The weeks (Monday first) that cover the month, as lists of seven dates."""
+    return _calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+
+
+def month_deadlines(user: User, year: int, month: int, kind: str | None = None) -> dict[date, list[Deadline]]:
+    weeks = month_weeks(year, month)
+    start, end = weeks[0][0], weeks[-1][-1]
+    stmt = (
+        select(Deadline)
+        .where(Deadline.due_date >= start, Deadline.due_date <= end)
+        .order_by(Deadline.due_date, Deadline.due_time, Deadline.title)
+        .options(joinedload(Deadline.organisation))
+    )
+    if kind:
+        stmt = stmt.where(Deadline.kind == DeadlineKind(kind))
+    by_day: dict[date, list[Deadline]] = {}
+    for deadline in db.session.scalars(_visible(stmt, user)):
+        by_day.setdefault(deadline.due_date, []).append(deadline)
+    return by_day
+
+
+def my_deadlines(user: User, today: date, limit: int = 8) -> tuple[list[Deadline], int]:
+    """Open deadlines the user or their organisation is responsible for: overdue first."""
+    base = select(Deadline).where(Deadline.state == DeadlineState.OFFEN, _mine(user))
+    overdue = db.session.scalar(
+        select(db.func.count()).select_from(base.where(Deadline.due_date < today).subquery())
+    )
+    stmt = base.order_by(
+        case((Deadline.due_date < today, 0), else_=1), Deadline.due_date, Deadline.id
+    ).limit(limit)
+    return list(db.session.scalars(_with_details(stmt))), overdue or 0
+
+
+def upcoming_for_all(user: User, today: date, limit: int = 8) -> list[Deadline]:
+    stmt = (
+        select(Deadline)
+        .where(Deadline.state == DeadlineState.OFFEN, Deadline.due_date >= today)
+        .order_by(Deadline.due_date, Deadline.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(_with_details(_visible(stmt, user))))
+
+
+def feed_deadlines(user: User, today: date) -> list[Deadline]:
+    """What a personal feed carries: everything visible from a year back on."""
+    stmt = (
+        select(Deadline)
+        .where(Deadline.due_date >= today - timedelta(days=366))
+        .order_by(Deadline.due_date, Deadline.id)
+        .options(joinedload(Deadline.organisation))
+    )
+    return list(db.session.scalars(_visible(stmt, user)))
+
+
+# --- personal calendar feed --------------------------------------------------------------
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def renew_feed_token(user: User) -> str:
+    """Create or replace the user's feed token; the old address stops working at once.
+    Returns the new token, which is shown once and stored only as a hash."""
+    token = secrets.token_urlsafe(32)
+    feed = db.session.get(CalendarFeed, user.id)
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id, token_hash=_hash_token(token))
+        db.session.add(feed)
+    else:
+        feed.token_hash = _hash_token(token)
+        feed.created_at = utcnow()
+        feed.last_used_at = None
+    db.session.flush()
+    return token
+
+
+def revoke_feed(user: User) -> None:
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+
+
+def feed_of(user: User) -> CalendarFeed | None:
+    return db.session.get(CalendarFeed, user.id)
+
+
+def user_for_feed_token(token: str, now: datetime | None = None) -> User | None:
+    if not token or len(token) > 100:
+        return None
+    feed = db.session.scalar(
+        select(CalendarFeed)
+        .where(CalendarFeed.token_hash == _hash_token(token))
+        .options(joinedload(CalendarFeed.user))
+    )
+    if feed is None or not feed.user.active:
+        return None
+    feed.last_used_at = now or utcnow()
+    return feed.user
+
+
+# --- reminder preference ------------------------------------------------------------------
+
+PREFERENCE_LABELS = {
+    "sofort": "Jede Erinnerung sofort als eigene E-Mail",
+    "taeglich": "Eine tägliche Sammel-E-Mail",
+    "aus": "Keine Erinnerungen per E-Mail",
+}
+
+
+def preference_of(user: User) -> str:
+    pref = db.session.get(ReminderPreference, user.id)
+    return pref.mode if pref else "sofort"
+
+
+def set_preference(user: User, mode: str) -> None:
+    if mode not in PREFERENCE_LABELS:
+        raise DeadlineError("Unbekannte Einstellung.")
+    pref = db.session.get(ReminderPreference, user.id)
+    if pref is None:
+        db.session.add(ReminderPreference(user_id=user.id, mode=mode))
+    else:
+        pref.mode = mode
+    db.session.flush()
+
+
+def responsible_candidates() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).where(User.active.is_(True)).order_by(User.name).options(joinedload(User.organisation))
+        )
+    )
+

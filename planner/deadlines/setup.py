@@ -1,0 +1,47 @@
+"""Wires the deadlines domain into the shell: navigation, dashboard panel, health probe."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import current_user
+
+from planner.core import services as core_services
+from planner.core.permissions import Permission, can
+from planner.core.shell import NAVIGATION
+
+
+def _dashboard_panel():
+    if not can(Permission.DEADLINES_VIEW):
+        return None
+    from planner.deadlines import services
+
+    today = services.today_in_berlin()
+    mine, overdue = services.my_deadlines(current_user, today)
+    upcoming = services.upcoming_for_all(current_user, today) if services.sees_all(current_user) else []
+    return {"mine": mine, "overdue": overdue, "upcoming": upcoming, "today": today}
+
+
+def _health():
+    from planner.deadlines import reminders
+
+    last = reminders.last_sweep()
+    return {
+        "last_sweep": last.finished_at.isoformat() if last else None,
+        "failing": reminders.failing_count(),
+    }
+
+
+# Registered once, when the module is first imported (create_app may run many times).
+NAVIGATION[1:1] = [
+    ("deadlines.index", "Fristen", Permission.DEADLINES_VIEW),
+    ("deadlines.month", "Kalender", Permission.DEADLINES_VIEW),
+]
+NAVIGATION.append(("deadlines.outbox", "Erinnerungen", Permission.SYSTEM_VIEW))
+core_services.DASHBOARD_PANELS.append(("deadlines/_dashboard_panel.html", _dashboard_panel))
+core_services.HEALTH_PROBES["reminders"] = _health
+
+
+def init_app(app: Flask) -> None:
+    from planner.deadlines.scheduler import init_scheduler
+
+    init_scheduler(app)

@@ -1,0 +1,302 @@
+"""Calendar pages, deadline forms, iCal feeds, reminder settings and the outbox view."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from planner.accounts.models import Organisation, User
+from planner.accounts.services import organisations
+from planner.core.models import utcnow
+from planner.core.permissions import Permission, can, public, requires
+from planner.deadlines import bp, ical, reminders, services
+from planner.deadlines.forms import ActionForm, DeadlineFilterForm, DeadlineForm, PreferenceForm
+from planner.deadlines.models import KIND_LABELS, Deadline, Reminder
+from planner.extensions import db
+
+MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+          "Oktober", "November", "Dezember"]  # fmt: skip
+WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _visible_or_404(deadline_id: int) -> Deadline:
+    deadline = services.get_visible_or_none(current_user, deadline_id)
+    if deadline is None:
+        abort(404)
+    return deadline
+
+
+@bp.route("/fristen/")
+@requires(Permission.DEADLINES_VIEW)
+def index():
+    form = DeadlineFilterForm(request.args, meta={"csrf": False})
+    if "state" not in request.args:
+        form.state.data = "offen"
+    orgs = organisations()
+    people = services.responsible_candidates()
+    form.organisation_id.choices = [("", "Alle")] + [(str(o.id), o.name) for o in orgs]
+    form.responsible_id.choices = [("", "Alle")] + [(str(u.id), u.name) for u in people]
+    valid = form.validate()
+    filters = services.ListFilter(
+        kind=form.kind.data or None if valid else None,
+        organisation_id=_int_or_none(form.organisation_id.data) if valid else None,
+        responsible_id=_int_or_none(form.responsible_id.data) if valid else None,
+        state=form.state.data or None if valid else "offen",
+        mine=bool(form.mine.data),
+    )
+    today = services.today_in_berlin()
+    page = services.deadline_page(current_user, filters, today, page=request.args.get("page", 1, type=int))
+    return render_template("deadlines/deadline_list.html", form=form, page=page, today=today)
+
+
+@bp.route("/fristen/monat")
+@requires(Permission.DEADLINES_VIEW)
+def month():
+    today = services.today_in_berlin()
+    year = request.args.get("jahr", today.year, type=int)
+    month_no = request.args.get("monat", today.month, type=int)
+    if not (1 <= month_no <= 12 and 1900 <= year <= 2200):
+        abort(404)
+    kind = request.args.get("art") if request.args.get("art") in {k.value for k in KIND_LABELS} else None
+    by_day = services.month_deadlines(current_user, year, month_no, kind)
+    prev_month = (year - 1, 12) if month_no == 1 else (year, month_no - 1)
+    next_month = (year + 1, 1) if month_no == 12 else (year, month_no + 1)
+    return render_template(
+        "deadlines/deadline_month.html",
+        weeks=services.month_weeks(year, month_no),
+        by_day=by_day,
+        year=year,
+        month=month_no,
+        month_name=MONTHS[month_no - 1],
+        weekdays=WEEKDAYS,
+        prev_month=prev_month,
+        next_month=next_month,
+        today=today,
+        kind=kind,
+        kinds=KIND_LABELS,
+    )
+
+
+def _form_choices(form: DeadlineForm) -> None:
+    form.organisation_id.choices = [("", "– keine –")] + [(str(o.id), o.name) for o in organisations()]
+    form.responsible_ids.choices = [
+        (str(u.id), f"{u.name}" + (f" ({u.organisation.short_name or u.organisation.name})" if u.organisation else ""))
+        for u in services.responsible_candidates()
+    ]
+
+
+def _data_from(form: DeadlineForm) -> services.DeadlineData:
+    org_id = _int_or_none(form.organisation_id.data)
+    user_ids = [int(i) for i in form.responsible_ids.data or [] if i.isdigit()]
+    users = db.session.scalars(db.select(User).where(User.id.in_(user_ids))).all() if user_ids else []
+    return services.DeadlineData(
+        title=form.title.data,
+        kind=form.kind.data,
+        due_date=form.due_date.data,
+        due_time=form.due_time.data,
+        organisation=db.session.get(Organisation, org_id) if org_id else None,
+        responsible_users=list(users),
+        notes=form.notes.data,
+        reminder_offsets=form.reminder_offsets.data,
+        visible_to_all=form.visible_to_all.data,
+    )
+
+
+@bp.route("/fristen/neu", methods=["GET", "POST"])
+@requires(Permission.DEADLINES_EDIT)
+def create():
+    form = DeadlineForm()
+    _form_choices(form)
+    if request.method == "GET" and request.args.get("datum"):
+        try:
+            form.due_date.data = date.fromisoformat(request.args["datum"])
+        except ValueError:
+            pass
+    if form.validate_on_submit():
+        try:
+            deadline = services.create_deadline(_data_from(form), created_by=current_user)
+        except services.DeadlineError as exc:
+            db.session.rollback()
+            form.title.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"Die Frist „{deadline.title}“ wurde angelegt.", "success")
+            return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
+    return render_template("deadlines/deadline_form.html", form=form, deadline=None), 422 if form.errors else 200
+
+
+@bp.route("/fristen/<int:deadline_id>")
+@requires(Permission.DEADLINES_VIEW)
+def detail(deadline_id: int):
+    deadline = _visible_or_404(deadline_id)
+    history = []
+    if can(Permission.DEADLINES_EDIT):
+        history = db.session.scalars(
+            db.select(Reminder)
+            .where(Reminder.deadline_id == deadline.id)
+            .order_by(Reminder.send_at.desc(), Reminder.id.desc())
+            .options(db.joinedload(Reminder.recipient))
+            .limit(50)
+        ).all()
+    offsets = services.offsets_for(deadline.kind, deadline.reminder_offsets)
+    return render_template(
+        "deadlines/deadline_detail.html",
+        deadline=deadline,
+        action_form=ActionForm(),
+        today=services.today_in_berlin(),
+        offsets=[services.describe_offset(o) for o in offsets],
+        history=history,
+        may_complete=services.may_complete(current_user, deadline),
+        source=services.DEADLINE_SOURCES.get(deadline.owner_type or ""),
+    )
+
+
+@bp.route("/fristen/<int:deadline_id>/bearbeiten", methods=["GET", "POST"])
+@requires(Permission.DEADLINES_EDIT)
+def edit(deadline_id: int):
+    deadline = db.get_or_404(Deadline, deadline_id)
+    form = DeadlineForm(obj=deadline)
+    _form_choices(form)
+    if request.method == "GET":
+        form.kind.data = deadline.kind.value
+        form.organisation_id.data = str(deadline.organisation_id or "")
+        form.responsible_ids.data = [str(u.id) for u in deadline.responsible_users]
+    if form.validate_on_submit():
+        try:
+            services.update_deadline(deadline, _data_from(form))
+        except services.DeadlineError as exc:
+            db.session.rollback()
+            form.title.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Die Frist wurde gespeichert.", "success")
+            return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
+    return render_template("deadlines/deadline_form.html", form=form, deadline=deadline), 422 if form.errors else 200
+
+
+_STATE_ACTIONS = {
+    "erledigt": (services.mark_done, "Die Frist ist als erledigt markiert."),
+    "versaeumt": (services.mark_missed, "Die Frist ist als versäumt markiert."),
+    "wieder-offen": (services.reopen, "Die Frist ist wieder offen."),
+}
+
+
+@bp.route("/fristen/<int:deadline_id>/<any(erledigt, versaeumt, 'wieder-offen'):action>", methods=["POST"])
+@requires(Permission.DEADLINES_VIEW)
+def change_state(deadline_id: int, action: str):
+    deadline = _visible_or_404(deadline_id)
+    if not services.may_complete(current_user, deadline):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    change, message = _STATE_ACTIONS[action]
+    change(deadline, current_user, utcnow())
+    db.session.commit()
+    flash(message, "success")
+    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/fristen") else url_for("deadlines.detail", deadline_id=deadline.id))
+
+
+@bp.route("/fristen/<int:deadline_id>/loeschen", methods=["POST"])
+@requires(Permission.DEADLINES_EDIT)
+def delete(deadline_id: int):
+    deadline = db.get_or_404(Deadline, deadline_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_deadline(deadline)
+    except services.DeadlineError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("deadlines.detail", deadline_id=deadline_id))
+    db.session.commit()
+    flash("Die Frist wurde gelöscht.", "success")
+    return redirect(url_for("deadlines.index"))
+
+
+def _ics_response(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/fristen/<int:deadline_id>.ics")
+@requires(Permission.DEADLINES_VIEW)
+def download_ics(deadline_id: int):
+    deadline = _visible_or_404(deadline_id)
+    return _ics_response(ical.calendar_for([deadline], deadline.title), f"frist-{deadline.id}.ics")
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+def feed(token: str):
+    """The personal feed: the secret token is the only credential; it reveals nothing else."""
+    user = services.user_for_feed_token(token)
+    if user is None:
+        abort(404)
+    deadlines = services.feed_deadlines(user, services.today_in_berlin())
+    body = ical.calendar_for(deadlines, f"Planner – Fristen ({user.name})")
+    db.session.commit()  # last_used_at
+    return _ics_response(body, "planner-fristen.ics")
+
+
+@bp.route("/fristen/einstellungen", methods=["GET", "POST"])
+@requires(Permission.DEADLINES_VIEW)
+def settings():
+    form = PreferenceForm()
+    if request.method == "GET":
+        form.mode.data = services.preference_of(current_user)
+    if form.validate_on_submit():
+        services.set_preference(current_user, form.mode.data)
+        db.session.commit()
+        flash("Ihre Einstellung für Erinnerungen wurde gespeichert.", "success")
+        return redirect(url_for("deadlines.settings"))
+    return render_template(
+        "deadlines/settings.html",
+        form=form,
+        action_form=ActionForm(),
+        feed=services.feed_of(current_user),
+        new_feed_url=None,
+    )
+
+
+@bp.route("/fristen/abo", methods=["POST"])
+@requires(Permission.DEADLINES_VIEW)
+def renew_feed():
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if request.form.get("revoke"):
+        services.revoke_feed(current_user)
+        db.session.commit()
+        flash("Das Kalender-Abo wurde gelöscht; die bisherige Adresse funktioniert nicht mehr.", "success")
+        return redirect(url_for("deadlines.settings"))
+    token = services.renew_feed_token(current_user)
+    db.session.commit()
+    pref = PreferenceForm()
+    pref.mode.data = services.preference_of(current_user)
+    return render_template(
+        "deadlines/settings.html",
+        form=pref,
+        action_form=ActionForm(),
+        feed=services.feed_of(current_user),
+        new_feed_url=url_for("deadlines.feed", token=token, _external=True),
+    )
+
+
+@bp.route("/admin/erinnerungen")
+@requires(Permission.SYSTEM_VIEW)
+def outbox():
+    return render_template(
+        "deadlines/outbox.html",
+        last=reminders.last_sweep(),
+        sweeps=reminders.recent_sweeps(),
+        counts=reminders.outbox_counts(),
+        failing=reminders.failing_reminders(),
+    )
