@@ -6,7 +6,10 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from werkzeug.security import generate_password_hash
 
+from datetime import date, timedelta
+
 from planner.accounts.models import Organisation, OrganisationKind, User
+from planner.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from planner.core.permissions import Role
 from planner.extensions import db
 
@@ -41,3 +44,15 @@ class UserFactory(BaseFactory):
     active = True
     password_hash = _PASSWORD_HASH
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class DeadlineFactory(BaseFactory):
+    class Meta:
+        model = Deadline
+
+    title = factory.Sequence(lambda n: f"Frist {n}")
+    kind = DeadlineKind.LIEFERUNG
+    due_date = factory.LazyFunction(lambda: date.today() + timedelta(days=7))
+    state = DeadlineState.OFFEN
+    sequence = 0
+    visible_to_all = True

@@ -3,6 +3,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from planner.core.permissions import ROLE_LABELS
+from planner.core.forms import options
 
 REQUIRED = "Bitte füllen Sie dieses Feld aus."
 EMAIL = "Bitte geben Sie eine gültige E-Mail-Adresse ein."
@@ -52,7 +53,7 @@ class UserForm(FlaskForm):
     email = EmailField(
         "E-Mail-Adresse", validators=[DataRequired(REQUIRED), Email(EMAIL), Length(max=254)]
     )
-    role = SelectField("Rolle", choices=_role_choices(), validators=[DataRequired(REQUIRED)])
+    role = SelectField("Rolle", choices=options(_role_choices()), validators=[DataRequired(REQUIRED)])
     organisation_id = SelectField("Organisation", coerce=str, validators=[Optional()])
     active = BooleanField("Konto aktiv", default=True)
 

@@ -12,6 +12,7 @@ from planner.accounts.forms import ChangePasswordForm, LoginForm, NewUserForm, R
 from planner.accounts.models import Organisation, User
 from planner.core.permissions import ROLE_LABELS, Permission, public, requires
 from planner.extensions import db
+from planner.core.forms import options
 
 
 def _safe_next(target: str | None) -> str:
@@ -70,9 +71,9 @@ def change_password():
 
 
 def _organisation_choices(form: UserForm) -> None:
-    form.organisation_id.choices = [("", "– keine –")] + [
-        (str(o.id), o.name) for o in services.organisations()
-    ]
+    form.organisation_id.choices = options(
+        [("", "– keine –")] + [(o.id, o.name) for o in services.organisations()]
+    )
 
 
 def _organisation(form: UserForm) -> Organisation | None:

@@ -6,7 +6,7 @@ from flask import current_app, render_template, request
 from sqlalchemy import text
 
 from planner.core import bp, services
-from planner.core.forms import AuditFilterForm
+from planner.core.forms import AuditFilterForm, options
 from planner.core.permissions import Permission, public, requires
 from planner.extensions import db
 
@@ -45,10 +45,8 @@ def accessibility():
 @requires(Permission.AUDIT_VIEW)
 def audit_log():
     form = AuditFilterForm(request.args, meta={"csrf": False})
-    form.user_id.choices = [("", "Alle")] + [
-        (str(u.id), u.name) for u in services.audit_users()
-    ]
-    form.object_type.choices = [("", "Alle")] + [(t, t) for t in services.audit_object_types()]
+    form.user_id.choices = options([("", "Alle")] + [(u.id, u.name) for u in services.audit_users()])
+    form.object_type.choices = options([("", "Alle")] + [(t, t) for t in services.audit_object_types()])
     valid = form.validate()
     page = services.audit_page(
         object_type=(form.object_type.data or None) if valid else None,

@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from planner.deadlines.models import KIND_LABELS
 from planner.deadlines.services import DeadlineError, parse_offsets, PREFERENCE_LABELS
+from planner.core.forms import options
 
 REQUIRED = "Bitte füllen Sie dieses Feld aus."
 
@@ -11,7 +12,7 @@ REQUIRED = "Bitte füllen Sie dieses Feld aus."
 class DeadlineForm(FlaskForm):
     title = StringField("Titel", validators=[DataRequired(REQUIRED), Length(max=300)])
     kind = SelectField(
-        "Art", choices=[(k.value, label) for k, label in KIND_LABELS.items()], validators=[DataRequired(REQUIRED)]
+        "Art", choices=options(KIND_LABELS.items()), validators=[DataRequired(REQUIRED)]
     )
     due_date = DateField(
         "Fällig am", validators=[DataRequired("Bitte geben Sie ein gültiges Datum an.")]
@@ -47,11 +48,11 @@ class DeadlineForm(FlaskForm):
 class DeadlineFilterForm(FlaskForm):
     state = SelectField(
         "Status",
-        choices=[("offen", "offen"), ("erledigt", "erledigt"), ("versaeumt", "versäumt"), ("", "alle")],
+        choices=options([("offen", "offen"), ("erledigt", "erledigt"), ("versaeumt", "versäumt"), ("", "alle")]),
         default="offen",
         validators=[Optional()],
     )
-    kind = SelectField("Art", choices=[("", "Alle")] + [(k.value, l) for k, l in KIND_LABELS.items()], validators=[Optional()])
+    kind = SelectField("Art", choices=options([("", "Alle"), *KIND_LABELS.items()]), validators=[Optional()])
     organisation_id = SelectField("Organisation", validators=[Optional()])
     responsible_id = SelectField("Verantwortlich", validators=[Optional()])
     mine = BooleanField("Nur meine Fristen")
@@ -59,7 +60,7 @@ class DeadlineFilterForm(FlaskForm):
 
 class PreferenceForm(FlaskForm):
     mode = RadioField(
-        "Erinnerungen per E-Mail", choices=list(PREFERENCE_LABELS.items()), validators=[DataRequired(REQUIRED)]
+        "Erinnerungen per E-Mail", choices=options(PREFERENCE_LABELS.items()), validators=[DataRequired(REQUIRED)]
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from planner.core.models import utcnow
 from planner.core.urls import external_url
@@ -45,6 +45,24 @@ def _event(deadline: Deadline, stamp: datetime) -> Event:
     return event
 
 
+def _berlin_timezone() -> Timezone:
+    """Europe/Berlin with the EU rules as RRULEs (since 1996), the form calendar programs
+    themselves write; it is valid for every future year, unlike a list of transitions."""
+    tz = Timezone()
+    tz.add("tzid", "Europe/Berlin")
+    for part, name, start, offset_from, offset_to, month in (
+        (TimezoneDaylight(), "CEST", datetime(1970, 3, 29, 2), timedelta(hours=1), timedelta(hours=2), 3),
+        (TimezoneStandard(), "CET", datetime(1970, 10, 25, 3), timedelta(hours=2), timedelta(hours=1), 10),
+    ):
+        part.add("tzname", name)
+        part.add("dtstart", start)
+        part.add("tzoffsetfrom", offset_from)
+        part.add("tzoffsetto", offset_to)
+        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        tz.add_component(part)
+    return tz
+
+
 def calendar_for(deadlines: list[Deadline], name: str) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -54,7 +72,8 @@ def calendar_for(deadlines: list[Deadline], name: str) -> bytes:
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Berlin")
     stamp = utcnow().replace(microsecond=0)
+    if any(d.due_time is not None for d in deadlines):
+        cal.add_component(_berlin_timezone())
     for deadline in deadlines:
         cal.add_component(_event(deadline, stamp))
-    cal.add_missing_timezones()
     return cal.to_ical()

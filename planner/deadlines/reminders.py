@@ -312,7 +312,9 @@ def _still_valid(reminder: Reminder) -> bool:
 # --- the sweep ----------------------------------------------------------------------------
 
 
-def send_due_reminders(now: datetime, *, mailer: Mailer | None = None) -> SweepResult:
+def send_due_reminders(
+    now: datetime, *, mailer: Mailer | None = None, batch: int = BATCH
+) -> SweepResult:
     """One sweep at the explicit time ``now``: materialise, claim, send. Safe to run in
     several processes at once. Commits its own work in small steps."""
     result = SweepResult()
@@ -332,8 +334,8 @@ def send_due_reminders(now: datetime, *, mailer: Mailer | None = None) -> SweepR
         result.created = materialise(now)
         db.session.commit()
         today = now.astimezone(BERLIN).date()
-        _send_immediate(now, clock, token, mailer, result)
-        _send_digests(now, clock, token, mailer, result, today)
+        _send_immediate(clock, token, mailer, result, batch)
+        _send_digests(clock, token, mailer, result, today)
     except MailConnectionError as exc:
         result.errors.append(str(exc))
         current_app.logger.warning("reminder sweep: %s", exc)
@@ -357,9 +359,9 @@ def send_due_reminders(now: datetime, *, mailer: Mailer | None = None) -> SweepR
     return result
 
 
-def _send_immediate(now, clock, token, mailer, result: SweepResult) -> None:
+def _send_immediate(clock, token: str, mailer: Mailer, result: SweepResult, batch: int) -> None:
     while True:
-        ids = _claim(clock(), token, extra=Reminder.channel == ReminderChannel.IMMEDIATE)
+        ids = _claim(clock(), token, extra=Reminder.channel == ReminderChannel.IMMEDIATE, limit=batch)
         if not ids:
             return
         reminders = _load(ids)
@@ -384,7 +386,7 @@ def _send_immediate(now, clock, token, mailer, result: SweepResult) -> None:
                 result.sent += 1
 
 
-def _send_digests(now, clock, token, mailer, result: SweepResult, today: date) -> None:
+def _send_digests(clock, token: str, mailer: Mailer, result: SweepResult, today: date) -> None:
     due_recipients = db.session.scalars(
         select(Reminder.recipient_id)
         .where(_claimable(clock()), Reminder.channel == ReminderChannel.DIGEST)

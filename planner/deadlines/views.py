@@ -15,6 +15,7 @@ from planner.deadlines import bp, ical, reminders, services
 from planner.deadlines.forms import ActionForm, DeadlineFilterForm, DeadlineForm, PreferenceForm
 from planner.deadlines.models import KIND_LABELS, Deadline, Reminder
 from planner.extensions import db
+from planner.core.forms import options
 
 MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
           "Oktober", "November", "Dezember"]  # fmt: skip
@@ -40,8 +41,8 @@ def index():
         form.state.data = "offen"
     orgs = organisations()
     people = services.responsible_candidates()
-    form.organisation_id.choices = [("", "Alle")] + [(str(o.id), o.name) for o in orgs]
-    form.responsible_id.choices = [("", "Alle")] + [(str(u.id), u.name) for u in people]
+    form.organisation_id.choices = options([("", "Alle")] + [(o.id, o.name) for o in orgs])
+    form.responsible_id.choices = options([("", "Alle")] + [(u.id, u.name) for u in people])
     valid = form.validate()
     filters = services.ListFilter(
         kind=form.kind.data or None if valid else None,
@@ -84,11 +85,11 @@ def month():
 
 
 def _form_choices(form: DeadlineForm) -> None:
-    form.organisation_id.choices = [("", "– keine –")] + [(str(o.id), o.name) for o in organisations()]
-    form.responsible_ids.choices = [
-        (str(u.id), f"{u.name}" + (f" ({u.organisation.short_name or u.organisation.name})" if u.organisation else ""))
+    form.organisation_id.choices = options([("", "– keine –")] + [(o.id, o.name) for o in organisations()])
+    form.responsible_ids.choices = options(
+        (u.id, f"{u.name} ({u.organisation.short_name or u.organisation.name})" if u.organisation else u.name)
         for u in services.responsible_candidates()
-    ]
+    )
 
 
 def _data_from(form: DeadlineForm) -> services.DeadlineData:

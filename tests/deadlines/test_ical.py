@@ -1,0 +1,112 @@
+"""iCalendar feeds: RFC 5545 shape, two independent parsers, secret tokens."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+import icalendar
+import vobject
+
+from tests.factories import DeadlineFactory, OrganisationFactory
+
+
+def _feed_url(client) -> str:
+    html = client.post("/fristen/abo").get_data(as_text=True)
+    match = re.search(r'value="(http://[^"]+/calendar/[^"]+\.ics)"', html)
+    assert match, "the new feed address is shown once"
+    return match.group(1).replace("http://localhost", "")
+
+
+def test_personal_feed_is_valid_for_two_parsers(login_as, client, db):
+    login_as("planner")
+    all_day = DeadlineFactory(title="Datenlieferung", due_date=date(2030, 3, 31))
+    timed = DeadlineFactory(title="Sitzung Sozialausschuss", kind="sitzung", due_date=date(2030, 6, 19), due_time=time(17, 0))
+    url = _feed_url(client)
+    client.post("/logout")
+
+    response = client.get(url)  # no session: the token is the credential
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    cal = icalendar.Calendar.from_ical(response.data)
+    events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
+    assert set(events) == {"Lieferung: Datenlieferung", "Sitzung: Sitzung Sozialausschuss"}
+    day = events["Lieferung: Datenlieferung"]
+    assert day["uid"] == f"frist-{all_day.uid}@planner.sozialplanung"
+    assert day.decoded("dtstart") == date(2030, 3, 31)  # VALUE=DATE, an all-day event
+    assert "DTSTART;VALUE=DATE:20300331" in response.get_data(as_text=True)
+    assert "dtstamp" in day and int(day["sequence"]) == 0
+    meeting = events["Sitzung: Sitzung Sozialausschuss"]
+    assert meeting["dtstart"].params["TZID"] == "Europe/Berlin"
+    assert meeting.decoded("dtstart").hour == 17
+    assert any(tz["tzid"] == "Europe/Berlin" for tz in cal.walk("VTIMEZONE"))
+    assert str(meeting["url"]).endswith(f"/fristen/{timed.id}")
+
+    parsed = vobject.readOne(response.get_data(as_text=True))
+    summaries = sorted(ev.summary.value for ev in parsed.vevent_list)
+    assert summaries == ["Lieferung: Datenlieferung", "Sitzung: Sitzung Sozialausschuss"]
+    starts = {ev.summary.value: ev.dtstart.value for ev in parsed.vevent_list}
+    assert starts["Lieferung: Datenlieferung"] == date(2030, 3, 31)
+    assert starts["Sitzung: Sitzung Sozialausschuss"].utcoffset().total_seconds() == 7200  # CEST
+
+
+def test_sequence_rises_and_uid_stays_when_a_deadline_changes(login_as, client, db):
+    login_as("planner")
+    deadline = DeadlineFactory(title="Bericht", kind="bericht", due_date=date(2030, 5, 1))
+    url = _feed_url(client)
+    before = icalendar.Calendar.from_ical(client.get(url).data).walk("VEVENT")[0]
+    client.post(
+        f"/fristen/{deadline.id}/bearbeiten",
+        data={"title": "Bericht", "kind": "bericht", "due_date": "2030-05-08", "visible_to_all": "y"},
+    )
+    after = icalendar.Calendar.from_ical(client.get(url).data).walk("VEVENT")[0]
+    assert after["uid"] == before["uid"]
+    assert int(after["sequence"]) == int(before["sequence"]) + 1
+    assert after.decoded("dtstart") == date(2030, 5, 8)
+
+
+def test_renewed_or_foreign_tokens_are_refused(app, login_as, client, db):
+    login_as("viewer")
+    old = _feed_url(client)
+    new = _feed_url(client)
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+    assert client.get("/calendar/erfunden.ics").status_code == 404
+    other = app.test_client()
+    response = other.get(new.replace(new.split("/")[-1], "x" + new.split("/")[-1]))
+    assert response.status_code == 404
+    assert b"VCALENDAR" not in response.data
+
+
+def test_feed_carries_only_what_the_user_may_see(login_as, client, db):
+    mine = OrganisationFactory(name="Stadt Troisdorf")
+    other = OrganisationFactory(name="Gemeinde Much")
+    login_as("participant", organisation=mine)
+    DeadlineFactory(title="Öffentlich", due_date=date(2030, 1, 1))
+    DeadlineFactory(title="Intern Troisdorf", due_date=date(2030, 1, 2), organisation=mine, visible_to_all=False)
+    DeadlineFactory(title="Intern Much", due_date=date(2030, 1, 3), organisation=other, visible_to_all=False)
+    url = _feed_url(client)
+    summaries = {str(e["summary"]) for e in icalendar.Calendar.from_ical(client.get(url).data).walk("VEVENT")}
+    assert summaries == {"Lieferung: Öffentlich", "Lieferung: Intern Troisdorf"}
+
+
+def test_single_deadline_download(login_as, client, db):
+    login_as("viewer")
+    deadline = DeadlineFactory(title="Einzeln", due_date=date(2030, 2, 2))
+    response = client.get(f"/fristen/{deadline.id}.ics")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    [event] = icalendar.Calendar.from_ical(response.data).walk("VEVENT")
+    assert str(event["summary"]) == "Lieferung: Einzeln"
+
+
+def test_token_is_stored_only_as_hash(login_as, client, db):
+    user = login_as("planner")
+    url = _feed_url(client)
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    from planner.deadlines.models import CalendarFeed
+
+    feed = db.session.get(CalendarFeed, user.id)
+    assert feed.token_hash != token and len(feed.token_hash) == 64
+    assert token not in client.get("/fristen/einstellungen").get_data(as_text=True)
