@@ -8,7 +8,7 @@ PLANNER_SCHEDULER=off      nothing here; run ``flask --app planner scheduler run
 from __future__ import annotations
 
 import logging
-import os
+import threading
 
 from flask import Flask
 
@@ -45,17 +45,27 @@ def _add_job(scheduler, app: Flask) -> None:
 
 
 def init_scheduler(app: Flask) -> None:
+    """Inline mode: start the scheduler with the first request, so that it runs only in a
+    process that serves (not in ``flask db upgrade`` or other commands)."""
     if app.config.get("SCHEDULER") != "inline" or app.testing:
         return
-    # with the reloader, only the serving child process runs the scheduler
-    if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
-        return
-    from apscheduler.schedulers.background import BackgroundScheduler
+    lock = threading.Lock()
 
-    scheduler = BackgroundScheduler(timezone="Europe/Berlin", daemon=True)
-    _add_job(scheduler, app)
-    scheduler.start()
-    app.extensions["planner_scheduler"] = scheduler
+    def start_once() -> None:
+        if "planner_scheduler" in app.extensions:
+            return
+        with lock:
+            if "planner_scheduler" in app.extensions:
+                return
+            from apscheduler.schedulers.background import BackgroundScheduler
+
+            scheduler = BackgroundScheduler(timezone="Europe/Berlin", daemon=True)
+            _add_job(scheduler, app)
+            scheduler.start()
+            app.extensions["planner_scheduler"] = scheduler
+            log.info("reminder scheduler started inline (every %s minutes)", SWEEP_MINUTES)
+
+    app.before_request(start_once)
 
 
 def run_blocking(app: Flask) -> None:
