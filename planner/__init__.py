@@ -40,16 +40,18 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    from planner.core import sqlite  # noqa: F401  (foreign keys on for SQLite)
-    from planner.core import audit  # noqa: F401  (registers the session listener)
+    from planner.core import (
+        audit,  # noqa: F401  (registers the session listener)
+        sqlite,  # noqa: F401  (foreign keys on for SQLite)
+    )
 
 
 def register_blueprints(app: Flask) -> None:
     from planner.accounts import bp as accounts_bp
     from planner.core import bp as core_bp
-    from planner.deadlines import bp as deadlines_bp
     from planner.core.permissions import enforce_permissions
     from planner.core.shell import init_shell
+    from planner.deadlines import bp as deadlines_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)

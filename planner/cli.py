@@ -61,8 +61,8 @@ def demo_load() -> None:
 
     load_demo()
     db.session.commit()
-    click.echo("Demo-Daten geladen. Anmeldungen (Passwort jeweils „%s“):" % DEMO_PASSWORD)
-    for email, name, role, _org in DEMO_USERS:
+    click.echo(f"Demo-Daten geladen. Anmeldungen (Passwort jeweils „{DEMO_PASSWORD}“):")
+    for email, _name, role, _org in DEMO_USERS:
         click.echo(f"  {email:28} {role.label}")
 
 
@@ -86,13 +86,13 @@ def bench_generate(scale: str) -> None:
     try:
         from bench.generate import generate
     except ImportError as exc:  # bench/ lives beside the package, in the repository
-        raise click.ClickException("bench/ nicht gefunden; im Repository-Verzeichnis aufrufen.") from exc
+        raise click.ClickException(
+            "bench/ nicht gefunden; im Repository-Verzeichnis aufrufen."
+        ) from exc
     counts = generate(scale)
     db.session.commit()
     for name, count in counts.items():
         click.echo(f"{name:24} {count:>10,}".replace(",", "."))
-
-
 
 
 reminders_cli = AppGroup("reminders", help="Erinnerungen zu Fristen.")

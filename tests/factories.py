@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from werkzeug.security import generate_password_hash
 
-from datetime import date, timedelta
-
 from planner.accounts.models import Organisation, OrganisationKind, User
-from planner.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from planner.core.permissions import Role
+from planner.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from planner.extensions import db
 
 PASSWORD = "richtig-geheim-123"

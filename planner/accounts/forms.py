@@ -2,8 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from planner.core.permissions import ROLE_LABELS
 from planner.core.forms import options
+from planner.core.permissions import ROLE_LABELS
 
 REQUIRED = "Bitte füllen Sie dieses Feld aus."
 EMAIL = "Bitte geben Sie eine gültige E-Mail-Adresse ein."
@@ -53,7 +53,9 @@ class UserForm(FlaskForm):
     email = EmailField(
         "E-Mail-Adresse", validators=[DataRequired(REQUIRED), Email(EMAIL), Length(max=254)]
     )
-    role = SelectField("Rolle", choices=options(_role_choices()), validators=[DataRequired(REQUIRED)])
+    role = SelectField(
+        "Rolle", choices=options(_role_choices()), validators=[DataRequired(REQUIRED)]
+    )
     organisation_id = SelectField("Organisation", coerce=str, validators=[Optional()])
     active = BooleanField("Konto aktiv", default=True)
 

@@ -35,9 +35,7 @@ def get_user_by_email(email: str) -> User | None:
 
 
 def demo_accounts_exist() -> bool:
-    return bool(
-        db.session.scalar(select(User.id).where(User.email.endswith(DEMO_DOMAIN)).limit(1))
-    )
+    return bool(db.session.scalar(select(User.id).where(User.email.endswith(DEMO_DOMAIN)).limit(1)))
 
 
 def _lock_window(now: datetime) -> datetime:
@@ -55,7 +53,10 @@ def login_locked(email: str, remote_addr: str, now: datetime | None = None) -> b
             func.count().filter(LoginFailure.remote_addr == remote_addr),
         ).where(
             LoginFailure.at >= since,
-            or_(LoginFailure.email == normalise_email(email), LoginFailure.remote_addr == remote_addr),
+            or_(
+                LoginFailure.email == normalise_email(email),
+                LoginFailure.remote_addr == remote_addr,
+            ),
         )
     ).one()
     return per_email >= limit or per_addr >= limit
@@ -78,7 +79,9 @@ def authenticate(email: str, password: str, remote_addr: str, now: datetime | No
         db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
         db.session.flush()
         if user is not None and user.active is False and user.check_password(password):
-            raise AccountError("Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Administration.")
+            raise AccountError(
+                "Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Administration."
+            )
         raise AccountError("E-Mail-Adresse oder Passwort ist falsch.")
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
     user.last_login_at = now

@@ -8,17 +8,28 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from planner.accounts import bp, services
-from planner.accounts.forms import ChangePasswordForm, LoginForm, NewUserForm, ResetPasswordForm, UserForm
+from planner.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    NewUserForm,
+    ResetPasswordForm,
+    UserForm,
+)
 from planner.accounts.models import Organisation, User
+from planner.core.forms import options
 from planner.core.permissions import ROLE_LABELS, Permission, public, requires
 from planner.extensions import db
-from planner.core.forms import options
 
 
 def _safe_next(target: str | None) -> str:
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+        ):
             return target
     return url_for("core.dashboard")
 
@@ -77,7 +88,11 @@ def _organisation_choices(form: UserForm) -> None:
 
 
 def _organisation(form: UserForm) -> Organisation | None:
-    return db.session.get(Organisation, int(form.organisation_id.data)) if form.organisation_id.data else None
+    return (
+        db.session.get(Organisation, int(form.organisation_id.data))
+        if form.organisation_id.data
+        else None
+    )
 
 
 @bp.route("/admin/users")
@@ -85,8 +100,12 @@ def _organisation(form: UserForm) -> Organisation | None:
 def user_list():
     query = request.args.get("q", "").strip()
     role = request.args.get("role") if request.args.get("role") in ROLE_LABELS else None
-    page = services.user_page(query=query or None, role=role, page=request.args.get("page", 1, type=int))
-    return render_template("accounts/user_list.html", page=page, q=query, role=role, roles=ROLE_LABELS)
+    page = services.user_page(
+        query=query or None, role=role, page=request.args.get("page", 1, type=int)
+    )
+    return render_template(
+        "accounts/user_list.html", page=page, q=query, role=role, roles=ROLE_LABELS
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -111,7 +130,9 @@ def user_create():
             db.session.commit()
             flash(f"Das Konto für {user.name} wurde angelegt.", "success")
             return redirect(url_for("accounts.user_list"))
-    return render_template("accounts/user_form.html", form=form, user=None), 422 if form.errors else 200
+    return render_template(
+        "accounts/user_form.html", form=form, user=None
+    ), 422 if form.errors else 200
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -142,7 +163,9 @@ def user_edit(user_id: int):
             flash(f"Das Konto von {user.name} wurde gespeichert.", "success")
             return redirect(url_for("accounts.user_list"))
     return (
-        render_template("accounts/user_form.html", form=form, user=user, reset_form=ResetPasswordForm()),
+        render_template(
+            "accounts/user_form.html", form=form, user=user, reset_form=ResetPasswordForm()
+        ),
         422 if form.errors else 200,
     )
 
@@ -166,4 +189,6 @@ def user_reset_password(user_id: int):
     _organisation_choices(edit_form)
     edit_form.organisation_id.data = str(user.organisation_id or "")
     edit_form.role.data = user.role.value
-    return render_template("accounts/user_form.html", form=edit_form, user=user, reset_form=form), 422
+    return render_template(
+        "accounts/user_form.html", form=edit_form, user=user, reset_form=form
+    ), 422

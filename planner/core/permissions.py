@@ -140,4 +140,3 @@ def enforce_permissions():
     if not role_can(current_user.role, needed):
         abort(403)
     return None
-

@@ -8,8 +8,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from planner.core.i18n import fmt_date, fmt_datetime, fmt_money
 from planner.core.markdown import render_markdown
-from planner.extensions import db
 from planner.core.permissions import PERMISSION_LABELS, Permission, can
+from planner.extensions import db
 
 # (endpoint, label, permission). Later domains append their entries.
 NAVIGATION: list[tuple[str, str, Permission]] = [
@@ -44,7 +44,9 @@ def init_shell(app: Flask) -> None:
     def shell_context():
         logged_in = has_request_context() and current_user.is_authenticated
         nav = [
-            (endpoint, label) for endpoint, label, permission in NAVIGATION if logged_in and can(permission)
+            (endpoint, label)
+            for endpoint, label, permission in NAVIGATION
+            if logged_in and can(permission)
         ]
         return {
             "can": can,

@@ -45,8 +45,12 @@ def accessibility():
 @requires(Permission.AUDIT_VIEW)
 def audit_log():
     form = AuditFilterForm(request.args, meta={"csrf": False})
-    form.user_id.choices = options([("", "Alle")] + [(u.id, u.name) for u in services.audit_users()])
-    form.object_type.choices = options([("", "Alle")] + [(t, t) for t in services.audit_object_types()])
+    form.user_id.choices = options(
+        [("", "Alle")] + [(u.id, u.name) for u in services.audit_users()]
+    )
+    form.object_type.choices = options(
+        [("", "Alle")] + [(t, t) for t in services.audit_object_types()]
+    )
     valid = form.validate()
     page = services.audit_page(
         object_type=(form.object_type.data or None) if valid else None,

@@ -76,8 +76,13 @@ def load() -> None:
             continue
         deadline = services.create_deadline(
             services.DeadlineData(
-                title=title, kind=kind, due_date=due, due_time=at, organisation=_org(org),
-                responsible_users=_users(emails), notes=notes,
+                title=title,
+                kind=kind,
+                due_date=due,
+                due_time=at,
+                organisation=_org(org),
+                responsible_users=_users(emails),
+                notes=notes,
             )  # fmt: skip
         )
         if state == DeadlineState.ERLEDIGT:

@@ -1,10 +1,19 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from planner.deadlines.models import KIND_LABELS
-from planner.deadlines.services import DeadlineError, parse_offsets, PREFERENCE_LABELS
 from planner.core.forms import options
+from planner.deadlines.models import KIND_LABELS
+from planner.deadlines.services import PREFERENCE_LABELS, DeadlineError, parse_offsets
 
 REQUIRED = "Bitte füllen Sie dieses Feld aus."
 
@@ -18,7 +27,9 @@ class DeadlineForm(FlaskForm):
         "Fällig am", validators=[DataRequired("Bitte geben Sie ein gültiges Datum an.")]
     )
     due_time = TimeField(
-        "Uhrzeit", validators=[Optional()], description="Optional; ohne Uhrzeit gilt die Frist den ganzen Tag."
+        "Uhrzeit",
+        validators=[Optional()],
+        description="Optional; ohne Uhrzeit gilt die Frist den ganzen Tag.",
     )
     organisation_id = SelectField("Verantwortliche Organisation", validators=[Optional()])
     responsible_ids = SelectMultipleField(
@@ -36,7 +47,9 @@ class DeadlineForm(FlaskForm):
         "Für alle Rollen sichtbar", default=True,
         description="Ohne Haken sehen nur Sozialplanung, Administration und die Verantwortlichen die Frist.",
     )  # fmt: skip
-    notes = TextAreaField("Notizen", validators=[Optional(), Length(max=10000)], description="Markdown möglich.")
+    notes = TextAreaField(
+        "Notizen", validators=[Optional(), Length(max=10000)], description="Markdown möglich."
+    )
 
     def validate_reminder_offsets(self, field):
         try:
@@ -48,11 +61,15 @@ class DeadlineForm(FlaskForm):
 class DeadlineFilterForm(FlaskForm):
     state = SelectField(
         "Status",
-        choices=options([("offen", "offen"), ("erledigt", "erledigt"), ("versaeumt", "versäumt"), ("", "alle")]),
+        choices=options(
+            [("offen", "offen"), ("erledigt", "erledigt"), ("versaeumt", "versäumt"), ("", "alle")]
+        ),
         default="offen",
         validators=[Optional()],
     )
-    kind = SelectField("Art", choices=options([("", "Alle"), *KIND_LABELS.items()]), validators=[Optional()])
+    kind = SelectField(
+        "Art", choices=options([("", "Alle"), *KIND_LABELS.items()]), validators=[Optional()]
+    )
     organisation_id = SelectField("Organisation", validators=[Optional()])
     responsible_id = SelectField("Verantwortlich", validators=[Optional()])
     mine = BooleanField("Nur meine Fristen")
@@ -60,7 +77,9 @@ class DeadlineFilterForm(FlaskForm):
 
 class PreferenceForm(FlaskForm):
     mode = RadioField(
-        "Erinnerungen per E-Mail", choices=options(PREFERENCE_LABELS.items()), validators=[DataRequired(REQUIRED)]
+        "Erinnerungen per E-Mail",
+        choices=options(PREFERENCE_LABELS.items()),
+        validators=[DataRequired(REQUIRED)],
     )
 
 

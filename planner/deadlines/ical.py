@@ -51,8 +51,22 @@ def _berlin_timezone() -> Timezone:
     tz = Timezone()
     tz.add("tzid", "Europe/Berlin")
     for part, name, start, offset_from, offset_to, month in (
-        (TimezoneDaylight(), "CEST", datetime(1970, 3, 29, 2), timedelta(hours=1), timedelta(hours=2), 3),
-        (TimezoneStandard(), "CET", datetime(1970, 10, 25, 3), timedelta(hours=2), timedelta(hours=1), 10),
+        (
+            TimezoneDaylight(),
+            "CEST",
+            datetime(1970, 3, 29, 2),
+            timedelta(hours=1),
+            timedelta(hours=2),
+            3,
+        ),
+        (
+            TimezoneStandard(),
+            "CET",
+            datetime(1970, 10, 25, 3),
+            timedelta(hours=2),
+            timedelta(hours=1),
+            10,
+        ),
     ):
         part.add("tzname", name)
         part.add("dtstart", start)

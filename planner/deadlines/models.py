@@ -187,7 +187,9 @@ class Reminder(db.Model):
     recipient: Mapped[User] = relationship()
 
     __table_args__ = (
-        UniqueConstraint("deadline_id", "recipient_id", "step", "due_date", name="uq_reminders_key"),
+        UniqueConstraint(
+            "deadline_id", "recipient_id", "step", "due_date", name="uq_reminders_key"
+        ),
         # the sweep only ever looks at unsent rows
         Index(
             "ix_reminders_pending",
@@ -205,7 +207,9 @@ class ReminderPreference(db.Model):
 
     __tablename__ = "reminder_preferences"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     mode: Mapped[str] = mapped_column(String(10), default="sofort")
 
     __table_args__ = (CheckConstraint("mode IN ('sofort', 'taeglich', 'aus')", name="mode_known"),)
@@ -216,7 +220,9 @@ class CalendarFeed(db.Model):
 
     __tablename__ = "calendar_feeds"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -21,7 +21,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import User
-from planner.core.mail import Mailer, MailConnectionError, MailError, build_message
+from planner.core.mail import MailConnectionError, Mailer, MailError, build_message
 from planner.core.urls import external_url
 from planner.deadlines.models import (
     Deadline,
@@ -90,7 +90,11 @@ def materialise(now: datetime) -> int:
     window_end = today + timedelta(days=MAX_OFFSET_DAYS)
     candidates = db.session.execute(
         select(
-            Deadline.id, Deadline.kind, Deadline.due_date, Deadline.reminder_offsets, Deadline.organisation_id
+            Deadline.id,
+            Deadline.kind,
+            Deadline.due_date,
+            Deadline.reminder_offsets,
+            Deadline.organisation_id,
         ).where(
             Deadline.state == DeadlineState.OFFEN,
             Deadline.due_date >= window_start,
@@ -164,7 +168,9 @@ def _recipients(due: dict[int, tuple[int, date, int | None]]) -> dict[int, list[
             .where(User.id.in_(wanted_list[start : start + 500]))
         ):
             if active and mode != "aus":
-                users[user_id] = ReminderChannel.DIGEST if mode == "taeglich" else ReminderChannel.IMMEDIATE
+                users[user_id] = (
+                    ReminderChannel.DIGEST if mode == "taeglich" else ReminderChannel.IMMEDIATE
+                )
     result: dict[int, list[tuple[int, str]]] = {}
     for deadline_id, (_s, _d, org) in due.items():
         people = named.get(deadline_id) or by_org.get(org, [])
@@ -186,7 +192,12 @@ def _claimable(now: datetime):
 def _claim(now: datetime, token: str, *, extra=None, limit: int = BATCH) -> list[int]:
     """Atomically take up to ``limit`` due rows for this sweep; commits the claim."""
     condition = _claimable(now) if extra is None else and_(_claimable(now), extra)
-    pick = select(Reminder.id).where(condition).order_by(Reminder.next_attempt_at, Reminder.id).limit(limit)
+    pick = (
+        select(Reminder.id)
+        .where(condition)
+        .order_by(Reminder.next_attempt_at, Reminder.id)
+        .limit(limit)
+    )
     if db.engine.dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     table = Reminder.__table__
@@ -298,7 +309,10 @@ def _load(ids: list[int]) -> list[Reminder]:
         db.session.scalars(
             select(Reminder)
             .where(Reminder.id.in_(ids))
-            .options(joinedload(Reminder.deadline).joinedload(Deadline.organisation), joinedload(Reminder.recipient))
+            .options(
+                joinedload(Reminder.deadline).joinedload(Deadline.organisation),
+                joinedload(Reminder.recipient),
+            )
             .order_by(Reminder.id)
         )
     )
@@ -306,7 +320,11 @@ def _load(ids: list[int]) -> list[Reminder]:
 
 def _still_valid(reminder: Reminder) -> bool:
     d = reminder.deadline
-    return d.state == DeadlineState.OFFEN and d.due_date == reminder.due_date and reminder.recipient.active
+    return (
+        d.state == DeadlineState.OFFEN
+        and d.due_date == reminder.due_date
+        and reminder.recipient.active
+    )
 
 
 # --- the sweep ----------------------------------------------------------------------------
@@ -361,7 +379,9 @@ def send_due_reminders(
 
 def _send_immediate(clock, token: str, mailer: Mailer, result: SweepResult, batch: int) -> None:
     while True:
-        ids = _claim(clock(), token, extra=Reminder.channel == ReminderChannel.IMMEDIATE, limit=batch)
+        ids = _claim(
+            clock(), token, extra=Reminder.channel == ReminderChannel.IMMEDIATE, limit=batch
+        )
         if not ids:
             return
         reminders = _load(ids)
@@ -397,7 +417,9 @@ def _send_digests(clock, token: str, mailer: Mailer, result: SweepResult, today:
         ids = _claim(
             clock(),
             token,
-            extra=and_(Reminder.channel == ReminderChannel.DIGEST, Reminder.recipient_id == recipient_id),
+            extra=and_(
+                Reminder.channel == ReminderChannel.DIGEST, Reminder.recipient_id == recipient_id
+            ),
             limit=500,
         )
         if not ids:
@@ -431,16 +453,22 @@ def _send_digests(clock, token: str, mailer: Mailer, result: SweepResult, today:
 
 def last_sweep() -> SweepRun | None:
     return db.session.scalar(
-        select(SweepRun).where(SweepRun.finished_at.is_not(None)).order_by(SweepRun.id.desc()).limit(1)
+        select(SweepRun)
+        .where(SweepRun.finished_at.is_not(None))
+        .order_by(SweepRun.id.desc())
+        .limit(1)
     )
 
 
 def failing_count() -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Reminder)
-        .where(Reminder.state == ReminderState.PENDING, Reminder.attempts > 0)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Reminder)
+            .where(Reminder.state == ReminderState.PENDING, Reminder.attempts > 0)
+        )
+        or 0
+    )
 
 
 def failing_reminders(limit: int = 100) -> list[Reminder]:

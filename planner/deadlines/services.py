@@ -54,7 +54,7 @@ class DeadlineError(Exception):
 
 
 def parse_offsets(text: str | None) -> tuple[int, ...] | None:
-    """"-14, -3, 0, +1, 7" -> (-14, -3, 0, 1, 7); empty -> None (defaults of the kind)."""
+    """ "-14, -3, 0, +1, 7" -> (-14, -3, 0, 1, 7); empty -> None (defaults of the kind)."""
     if text is None or not text.strip():
         return None
     values = []
@@ -160,7 +160,9 @@ def _apply(deadline: Deadline, data: DeadlineData) -> None:
 
 
 def create_deadline(data: DeadlineData, *, created_by: User | None = None) -> Deadline:
-    deadline = Deadline(state=DeadlineState.OFFEN, sequence=0, created_by_id=getattr(created_by, "id", None))
+    deadline = Deadline(
+        state=DeadlineState.OFFEN, sequence=0, created_by_id=getattr(created_by, "id", None)
+    )
     _apply(deadline, data)
     db.session.add(deadline)
     db.session.flush()
@@ -285,7 +287,11 @@ def register(
     )
     if deadline is None:
         deadline = Deadline(
-            owner_type=owner_type, owner_id=owner_id, owner_slot=slot, state=DeadlineState.OFFEN, sequence=0
+            owner_type=owner_type,
+            owner_id=owner_id,
+            owner_slot=slot,
+            state=DeadlineState.OFFEN,
+            sequence=0,
         )
         _apply(deadline, data)
         db.session.add(deadline)
@@ -316,7 +322,8 @@ def sees_all(user: User) -> bool:
 
 def _responsible_for(user: User):
     return exists().where(
-        deadline_responsibles.c.deadline_id == Deadline.id, deadline_responsibles.c.user_id == user.id
+        deadline_responsibles.c.deadline_id == Deadline.id,
+        deadline_responsibles.c.user_id == user.id,
     )
 
 
@@ -372,12 +379,12 @@ class ListFilter:
 
 
 def _with_details(stmt: Select) -> Select:
-    return stmt.options(
-        joinedload(Deadline.organisation), selectinload(Deadline.responsible_users)
-    )
+    return stmt.options(joinedload(Deadline.organisation), selectinload(Deadline.responsible_users))
 
 
-def deadline_page(user: User, filters: ListFilter, today: date, page: int = 1, per_page: int = 50) -> Page:
+def deadline_page(
+    user: User, filters: ListFilter, today: date, page: int = 1, per_page: int = 50
+) -> Page:
     """Overdue first (oldest first), then the coming dates in order."""
     overdue_first = case(
         ((Deadline.state == DeadlineState.OFFEN) & (Deadline.due_date < today), 0), else_=1
@@ -416,7 +423,9 @@ def month_weeks(year: int, month: int) -> list[list[date]]:
     return _calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
 
 
-def month_deadlines(user: User, year: int, month: int, kind: str | None = None) -> dict[date, list[Deadline]]:
+def month_deadlines(
+    user: User, year: int, month: int, kind: str | None = None
+) -> dict[date, list[Deadline]]:
     weeks = month_weeks(year, month)
     start, end = weeks[0][0], weeks[-1][-1]
     stmt = (
@@ -539,7 +548,9 @@ def set_preference(user: User, mode: str) -> None:
 def responsible_candidates() -> list[User]:
     return list(
         db.session.scalars(
-            select(User).where(User.active.is_(True)).order_by(User.name).options(joinedload(User.organisation))
+            select(User)
+            .where(User.active.is_(True))
+            .order_by(User.name)
+            .options(joinedload(User.organisation))
         )
     )
-

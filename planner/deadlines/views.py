@@ -9,13 +9,13 @@ from flask_login import current_user
 
 from planner.accounts.models import Organisation, User
 from planner.accounts.services import organisations
+from planner.core.forms import options
 from planner.core.models import utcnow
 from planner.core.permissions import Permission, can, public, requires
 from planner.deadlines import bp, ical, reminders, services
 from planner.deadlines.forms import ActionForm, DeadlineFilterForm, DeadlineForm, PreferenceForm
 from planner.deadlines.models import KIND_LABELS, Deadline, Reminder
 from planner.extensions import db
-from planner.core.forms import options
 
 MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
           "Oktober", "November", "Dezember"]  # fmt: skip
@@ -52,7 +52,9 @@ def index():
         mine=bool(form.mine.data),
     )
     today = services.today_in_berlin()
-    page = services.deadline_page(current_user, filters, today, page=request.args.get("page", 1, type=int))
+    page = services.deadline_page(
+        current_user, filters, today, page=request.args.get("page", 1, type=int)
+    )
     return render_template("deadlines/deadline_list.html", form=form, page=page, today=today)
 
 
@@ -64,7 +66,11 @@ def month():
     month_no = request.args.get("monat", today.month, type=int)
     if not (1 <= month_no <= 12 and 1900 <= year <= 2200):
         abort(404)
-    kind = request.args.get("art") if request.args.get("art") in {k.value for k in KIND_LABELS} else None
+    kind = (
+        request.args.get("art")
+        if request.args.get("art") in {k.value for k in KIND_LABELS}
+        else None
+    )
     by_day = services.month_deadlines(current_user, year, month_no, kind)
     prev_month = (year - 1, 12) if month_no == 1 else (year, month_no - 1)
     next_month = (year + 1, 1) if month_no == 12 else (year, month_no + 1)
@@ -85,9 +91,16 @@ def month():
 
 
 def _form_choices(form: DeadlineForm) -> None:
-    form.organisation_id.choices = options([("", "– keine –")] + [(o.id, o.name) for o in organisations()])
+    form.organisation_id.choices = options(
+        [("", "– keine –")] + [(o.id, o.name) for o in organisations()]
+    )
     form.responsible_ids.choices = options(
-        (u.id, f"{u.name} ({u.organisation.short_name or u.organisation.name})" if u.organisation else u.name)
+        (
+            u.id,
+            f"{u.name} ({u.organisation.short_name or u.organisation.name})"
+            if u.organisation
+            else u.name,
+        )
         for u in services.responsible_candidates()
     )
 
@@ -95,7 +108,9 @@ def _form_choices(form: DeadlineForm) -> None:
 def _data_from(form: DeadlineForm) -> services.DeadlineData:
     org_id = _int_or_none(form.organisation_id.data)
     user_ids = [int(i) for i in form.responsible_ids.data or [] if i.isdigit()]
-    users = db.session.scalars(db.select(User).where(User.id.in_(user_ids))).all() if user_ids else []
+    users = (
+        db.session.scalars(db.select(User).where(User.id.in_(user_ids))).all() if user_ids else []
+    )
     return services.DeadlineData(
         title=form.title.data,
         kind=form.kind.data,
@@ -129,7 +144,9 @@ def create():
             db.session.commit()
             flash(f"Die Frist „{deadline.title}“ wurde angelegt.", "success")
             return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
-    return render_template("deadlines/deadline_form.html", form=form, deadline=None), 422 if form.errors else 200
+    return render_template(
+        "deadlines/deadline_form.html", form=form, deadline=None
+    ), 422 if form.errors else 200
 
 
 @bp.route("/fristen/<int:deadline_id>")
@@ -178,7 +195,9 @@ def edit(deadline_id: int):
             db.session.commit()
             flash("Die Frist wurde gespeichert.", "success")
             return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
-    return render_template("deadlines/deadline_form.html", form=form, deadline=deadline), 422 if form.errors else 200
+    return render_template(
+        "deadlines/deadline_form.html", form=form, deadline=deadline
+    ), 422 if form.errors else 200
 
 
 _STATE_ACTIONS = {
@@ -188,7 +207,9 @@ _STATE_ACTIONS = {
 }
 
 
-@bp.route("/fristen/<int:deadline_id>/<any(erledigt, versaeumt, 'wieder-offen'):action>", methods=["POST"])
+@bp.route(
+    "/fristen/<int:deadline_id>/<any(erledigt, versaeumt, 'wieder-offen'):action>", methods=["POST"]
+)
 @requires(Permission.DEADLINES_VIEW)
 def change_state(deadline_id: int, action: str):
     deadline = _visible_or_404(deadline_id)
@@ -200,7 +221,11 @@ def change_state(deadline_id: int, action: str):
     change(deadline, current_user, utcnow())
     db.session.commit()
     flash(message, "success")
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/fristen") else url_for("deadlines.detail", deadline_id=deadline.id))
+    return redirect(
+        request.form.get("next")
+        if request.form.get("next", "").startswith("/fristen")
+        else url_for("deadlines.detail", deadline_id=deadline.id)
+    )
 
 
 @bp.route("/fristen/<int:deadline_id>/loeschen", methods=["POST"])
@@ -276,7 +301,10 @@ def renew_feed():
     if request.form.get("revoke"):
         services.revoke_feed(current_user)
         db.session.commit()
-        flash("Das Kalender-Abo wurde gelöscht; die bisherige Adresse funktioniert nicht mehr.", "success")
+        flash(
+            "Das Kalender-Abo wurde gelöscht; die bisherige Adresse funktioniert nicht mehr.",
+            "success",
+        )
         return redirect(url_for("deadlines.settings"))
     token = services.renew_feed_token(current_user)
     db.session.commit()

@@ -21,7 +21,12 @@ def _feed_url(client) -> str:
 def test_personal_feed_is_valid_for_two_parsers(login_as, client, db):
     login_as("planner")
     all_day = DeadlineFactory(title="Datenlieferung", due_date=date(2030, 3, 31))
-    timed = DeadlineFactory(title="Sitzung Sozialausschuss", kind="sitzung", due_date=date(2030, 6, 19), due_time=time(17, 0))
+    timed = DeadlineFactory(
+        title="Sitzung Sozialausschuss",
+        kind="sitzung",
+        due_date=date(2030, 6, 19),
+        due_time=time(17, 0),
+    )
     url = _feed_url(client)
     client.post("/logout")
 
@@ -58,7 +63,12 @@ def test_sequence_rises_and_uid_stays_when_a_deadline_changes(login_as, client, 
     before = icalendar.Calendar.from_ical(client.get(url).data).walk("VEVENT")[0]
     client.post(
         f"/fristen/{deadline.id}/bearbeiten",
-        data={"title": "Bericht", "kind": "bericht", "due_date": "2030-05-08", "visible_to_all": "y"},
+        data={
+            "title": "Bericht",
+            "kind": "bericht",
+            "due_date": "2030-05-08",
+            "visible_to_all": "y",
+        },
     )
     after = icalendar.Calendar.from_ical(client.get(url).data).walk("VEVENT")[0]
     assert after["uid"] == before["uid"]
@@ -84,10 +94,16 @@ def test_feed_carries_only_what_the_user_may_see(login_as, client, db):
     other = OrganisationFactory(name="Gemeinde Much")
     login_as("participant", organisation=mine)
     DeadlineFactory(title="Öffentlich", due_date=date(2030, 1, 1))
-    DeadlineFactory(title="Intern Troisdorf", due_date=date(2030, 1, 2), organisation=mine, visible_to_all=False)
-    DeadlineFactory(title="Intern Much", due_date=date(2030, 1, 3), organisation=other, visible_to_all=False)
+    DeadlineFactory(
+        title="Intern Troisdorf", due_date=date(2030, 1, 2), organisation=mine, visible_to_all=False
+    )
+    DeadlineFactory(
+        title="Intern Much", due_date=date(2030, 1, 3), organisation=other, visible_to_all=False
+    )
     url = _feed_url(client)
-    summaries = {str(e["summary"]) for e in icalendar.Calendar.from_ical(client.get(url).data).walk("VEVENT")}
+    summaries = {
+        str(e["summary"]) for e in icalendar.Calendar.from_ical(client.get(url).data).walk("VEVENT")
+    }
     assert summaries == {"Lieferung: Öffentlich", "Lieferung: Intern Troisdorf"}
 
 

@@ -27,7 +27,10 @@ def test_reminder_mail_arrives_with_recipient_subject_and_link(app, db, smtp):
     org = OrganisationFactory(name="Stadt Siegburg")
     user = UserFactory(email="daten@siegburg.example", organisation=org)
     deadline = DeadlineFactory(
-        title="SGB-II-Quoten liefern", due_date=IN_3_DAYS, organisation=org, responsible_users=[user]
+        title="SGB-II-Quoten liefern",
+        due_date=IN_3_DAYS,
+        organisation=org,
+        responsible_users=[user],
     )
 
     result = reminders.send_due_reminders(NOW)
@@ -57,7 +60,10 @@ def test_without_named_people_the_active_users_of_the_organisation_are_reminded(
 
     reminders.send_due_reminders(NOW)
 
-    assert sorted(r[0] for r, _m in smtp.inbox.messages) == ["a@kommune.example", "b@kommune.example"]
+    assert sorted(r[0] for r, _m in smtp.inbox.messages) == [
+        "a@kommune.example",
+        "b@kommune.example",
+    ]
 
 
 def test_daily_digest_bundles_the_reminders_of_a_user(db, smtp):
@@ -81,7 +87,9 @@ def test_overdue_and_long_past_deadlines(db, smtp):
     user = UserFactory(email="x@example.org")
     DeadlineFactory(title="Gestern fällig", due_date=date(2030, 3, 9), responsible_users=[user])
     DeadlineFactory(title="Uralt", due_date=date(2017, 6, 19), responsible_users=[user])
-    DeadlineFactory(title="Erledigt", due_date=IN_3_DAYS, responsible_users=[user], state="erledigt")
+    DeadlineFactory(
+        title="Erledigt", due_date=IN_3_DAYS, responsible_users=[user], state="erledigt"
+    )
 
     reminders.send_due_reminders(NOW)
 
@@ -185,7 +193,9 @@ def test_failed_reminder_of_an_old_date_is_dropped_when_the_date_moves(db, smtp)
     smtp.start()
     services.update_deadline(
         deadline,
-        services.DeadlineData(title=deadline.title, kind=deadline.kind, due_date=IN_3_DAYS + timedelta(days=30)),
+        services.DeadlineData(
+            title=deadline.title, kind=deadline.kind, due_date=IN_3_DAYS + timedelta(days=30)
+        ),
     )
     db.session.commit()
 
@@ -208,7 +218,9 @@ def test_two_scheduler_processes_deliver_each_reminder_once(app, db, smtp, tmp_p
     import sys
 
     for i in range(40):
-        DeadlineFactory(due_date=IN_3_DAYS, responsible_users=[UserFactory(email=f"proc{i}@example.org")])
+        DeadlineFactory(
+            due_date=IN_3_DAYS, responsible_users=[UserFactory(email=f"proc{i}@example.org")]
+        )
     env = dict(
         os.environ,
         PLANNER_ENV="production",
@@ -217,9 +229,26 @@ def test_two_scheduler_processes_deliver_each_reminder_once(app, db, smtp, tmp_p
         PLANNER_MAIL_URL=smtp.url,
         PLANNER_SCHEDULER="off",
     )
-    command = [sys.executable, "-m", "flask", "--app", "planner", "reminders", "send-due", "--now", NOW.isoformat()]
+    command = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "planner",
+        "reminders",
+        "send-due",
+        "--now",
+        NOW.isoformat(),
+    ]
     procs = [
-        subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            command,
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     outputs = [p.communicate(timeout=120) for p in procs]

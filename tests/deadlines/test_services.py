@@ -26,7 +26,14 @@ def test_register_creates_updates_and_unregister_removes(db):
     db.session.commit()
     assert again.id == first.id
     assert again.due_date == date(2030, 9, 30) and again.sequence == 1
-    services.register("funding_application", 12, slot="antrag", title="Antrag", kind="foerderfrist", due_date=date(2030, 1, 31))
+    services.register(
+        "funding_application",
+        12,
+        slot="antrag",
+        title="Antrag",
+        kind="foerderfrist",
+        due_date=date(2030, 1, 31),
+    )
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Deadline)) == 2
     assert services.unregister("funding_application", 12) == 2
@@ -36,20 +43,38 @@ def test_register_creates_updates_and_unregister_removes(db):
 
 def test_moving_the_owner_cancels_reminders_of_the_old_date(db, smtp):
     person = UserFactory()
-    services.register("meeting", 1, title="Konferenz", kind="sitzung", due_date=date(2030, 3, 17), responsible_users=[person])
+    services.register(
+        "meeting",
+        1,
+        title="Konferenz",
+        kind="sitzung",
+        due_date=date(2030, 3, 17),
+        responsible_users=[person],
+    )
     db.session.commit()
     smtp.stop()
     reminders.send_due_reminders(datetime(2030, 3, 10, 6, 30, tzinfo=UTC))  # -7 step fails
-    services.register("meeting", 1, title="Konferenz", kind="sitzung", due_date=date(2030, 4, 17), responsible_users=[person])
+    services.register(
+        "meeting",
+        1,
+        title="Konferenz",
+        kind="sitzung",
+        due_date=date(2030, 4, 17),
+        responsible_users=[person],
+    )
     db.session.commit()
     assert db.session.scalars(select(Reminder.state)).all() == [ReminderState.CANCELLED]
 
 
 def test_completed_owned_deadline_stays_completed_when_the_owner_is_saved(db):
-    deadline = services.register("step", 3, title="Schritt", kind="prozessschritt", due_date=date(2030, 2, 1))
+    deadline = services.register(
+        "step", 3, title="Schritt", kind="prozessschritt", due_date=date(2030, 2, 1)
+    )
     services.mark_done(deadline, None)
     db.session.commit()
-    services.register("step", 3, title="Schritt (neu)", kind="prozessschritt", due_date=date(2030, 2, 1))
+    services.register(
+        "step", 3, title="Schritt (neu)", kind="prozessschritt", due_date=date(2030, 2, 1)
+    )
     db.session.commit()
     assert deadline.state.value == "erledigt" and deadline.title == "Schritt (neu)"
 

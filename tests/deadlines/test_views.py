@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -54,7 +53,13 @@ def test_planner_creates_a_deadline_and_sees_it_in_list_and_month(login_as, clie
 def test_invalid_input_is_explained_and_nothing_is_written(login_as, client, db):
     login_as("planner")
     response = client.post(
-        "/fristen/neu", data={"title": "", "kind": "lieferung", "due_date": "31.02.2030", "reminder_offsets": "bald"}
+        "/fristen/neu",
+        data={
+            "title": "",
+            "kind": "lieferung",
+            "due_date": "31.02.2030",
+            "reminder_offsets": "bald",
+        },
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -71,7 +76,9 @@ def test_list_shows_overdue_first_then_upcoming(login_as, client, db):
     DeadlineFactory(title="Lange überfällig", due_date=today - timedelta(days=30))
     DeadlineFactory(title="Später", due_date=today + timedelta(days=40))
     DeadlineFactory(title="Gestern", due_date=today - timedelta(days=1))
-    DeadlineFactory(title="Schon erledigt", due_date=today - timedelta(days=3), state=DeadlineState.ERLEDIGT)
+    DeadlineFactory(
+        title="Schon erledigt", due_date=today - timedelta(days=3), state=DeadlineState.ERLEDIGT
+    )
     html = client.get("/fristen/").get_data(as_text=True)
     order = [html.index(t) for t in ("Lange überfällig", "Gestern", "Kommt bald", "Später")]
     assert order == sorted(order)
@@ -130,7 +137,9 @@ def test_roles_and_responsibility(login_as, client, db):
 def test_dashboard_shows_my_next_deadlines(login_as, client, db):
     org = OrganisationFactory()
     login_as("participant", organisation=org)
-    DeadlineFactory(title="Konferenz vorbereiten", organisation=org, due_date=_today() + timedelta(days=3))
+    DeadlineFactory(
+        title="Konferenz vorbereiten", organisation=org, due_date=_today() + timedelta(days=3)
+    )
     DeadlineFactory(title="Längst fällig", organisation=org, due_date=_today() - timedelta(days=4))
     DeadlineFactory(title="Nicht meine", due_date=_today() + timedelta(days=1))
     html = client.get("/").get_data(as_text=True)
@@ -163,7 +172,9 @@ def test_reminder_preference_is_saved(login_as, client, db):
 def test_deleting_a_free_deadline_but_not_an_owned_one(login_as, client, db):
     login_as("planner")
     free = DeadlineFactory(title="Frei")
-    owned = services.register("meeting", 7, title="Sitzung", kind="sitzung", due_date=date(2030, 1, 1))
+    owned = services.register(
+        "meeting", 7, title="Sitzung", kind="sitzung", due_date=date(2030, 1, 1)
+    )
     db.session.commit()
     assert client.post(f"/fristen/{free.id}/loeschen").status_code == 302
     response = client.post(f"/fristen/{owned.id}/loeschen", follow_redirects=True)
