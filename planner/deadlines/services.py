@@ -545,6 +545,12 @@ def set_preference(user: User, mode: str) -> None:
     db.session.flush()
 
 
+def responsible_filter_choices() -> list[User]:
+    """People named as responsible for at least one deadline (for the list filter)."""
+    named = select(deadline_responsibles.c.user_id).distinct()
+    return list(db.session.scalars(select(User).where(User.id.in_(named)).order_by(User.name)))
+
+
 def responsible_candidates() -> list[User]:
     return list(
         db.session.scalars(

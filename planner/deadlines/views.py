@@ -40,7 +40,7 @@ def index():
     if "state" not in request.args:
         form.state.data = "offen"
     orgs = organisations()
-    people = services.responsible_candidates()
+    people = services.responsible_filter_choices()
     form.organisation_id.choices = options([("", "Alle")] + [(o.id, o.name) for o in orgs])
     form.responsible_id.choices = options([("", "Alle")] + [(u.id, u.name) for u in people])
     valid = form.validate()
