@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from email.message import EmailMessage
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -28,17 +31,22 @@ class MailConnectionError(MailError):
     """The mail server cannot be reached: nothing else will go out in this run."""
 
 
-def build_message(*, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = current_app.config["MAIL_FROM"]
-    msg["To"] = to
-    msg["Subject"] = subject
-    msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain=msg["From"].split("@")[-1].strip(">"))
-    msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(text)
+def build_message(*, to: str, subject: str, text: str, html: str | None = None) -> Message:
+    """A German plain-text mail with an optional HTML alternative (UTF-8, quoted-printable)."""
+    body = MIMEText(text, "plain", "utf-8")
     if html:
-        msg.add_alternative(html, subtype="html")
+        msg: Message = MIMEMultipart("alternative")
+        msg.attach(body)
+        msg.attach(MIMEText(html, "html", "utf-8"))
+    else:
+        msg = body
+    sender = current_app.config["MAIL_FROM"]
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = Header(subject, "utf-8")
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip(">"))
+    msg["Auto-Submitted"] = "auto-generated"
     return msg
 
 
@@ -86,7 +94,7 @@ class Mailer:
             raise MailConnectionError(f"SMTP-Verbindung zu {host} fehlgeschlagen: {exc}") from exc
         return smtp
 
-    def send(self, msg: EmailMessage) -> None:
+    def send(self, msg: Message) -> None:
         if not self.url:
             self._to_folder(msg)
             return
@@ -101,7 +109,7 @@ class Mailer:
             # refused recipient or message: this one fails, the connection stays usable
             raise MailError(f"Versand an {msg['To']} fehlgeschlagen: {exc}") from exc
 
-    def _to_folder(self, msg: EmailMessage) -> None:
+    def _to_folder(self, msg: Message) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = msg["Message-ID"].strip("<>").replace("@", "_").replace("/", "_")
         (self.folder / f"{name}.eml").write_bytes(bytes(msg))

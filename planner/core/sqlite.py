@@ -13,4 +13,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # in WAL mode NORMAL never corrupts; a power cut may lose the last commits, not a crash
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

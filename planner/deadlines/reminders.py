@@ -384,25 +384,28 @@ def _send_immediate(clock, token: str, mailer: Mailer, result: SweepResult, batc
         )
         if not ids:
             return
-        reminders = _load(ids)
-        for index, reminder in enumerate(reminders):
-            if not _still_valid(reminder):
-                _finish([reminder.id], token, state=ReminderState.CANCELLED)
-                result.cancelled += 1
-                continue
+        # everything is read and rendered before the first commit expires the loaded rows
+        work = [(r.id, _single_message(r) if _still_valid(r) else None) for r in _load(ids)]
+        stale = [rid for rid, msg in work if msg is None]
+        if stale:
+            _finish(stale, token, state=ReminderState.CANCELLED)
+            result.cancelled += len(stale)
+        pending = [(rid, msg) for rid, msg in work if msg is not None]
+        for index, (reminder_id, msg) in enumerate(pending):
             try:
-                mailer.send(_single_message(reminder))
+                mailer.send(msg)
             except MailConnectionError as exc:
-                rest = [r.id for r in reminders[index:]]
+                rest = [rid for rid, _m in pending[index:]]
                 _fail(rest, token, clock(), str(exc))
                 result.failed += len(rest)
                 raise
             except MailError as exc:
-                _fail([reminder.id], token, clock(), str(exc))
+                _fail([reminder_id], token, clock(), str(exc))
                 result.failed += 1
                 result.errors.append(str(exc))
             else:
-                _finish([reminder.id], token, state=ReminderState.SENT, sent_at=clock())
+                # committed at once: a reminder the server accepted is never sent again
+                _finish([reminder_id], token, state=ReminderState.SENT, sent_at=clock())
                 result.sent += 1
 
 
