@@ -1,0 +1,134 @@
+"""Browser: a planner creates a deadline, finds it in the list and the month view, marks it
+done; axe-core finds no WCAG 2.1 A/AA violation on the calendar pages."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+
+from planner.deadlines import services
+from tests.factories import PASSWORD, DeadlineFactory, UserFactory
+
+CHROMIUM = "/usr/bin/chromium"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"Chromium fehlt ({CHROMIUM}); apt-get install chromium",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright ist nicht installiert")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    context = chromium.new_context(
+        base_url=live_server, locale="de-DE", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def _login(page, user) -> None:
+    page.goto("/login")
+    page.get_by_label("E-Mail-Adresse").fill(user.email)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/")
+
+
+def _assert_accessible(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    violations = results.response["violations"]
+    details = [f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']]}" for v in violations]
+    assert violations == [], f"{page.url}: " + "\n".join(details)
+
+
+def test_planner_creates_finds_and_completes_a_deadline(db, browser_page):
+    page = browser_page
+    planner = UserFactory(role="planner", name="Paula Planerin")
+    due = services.today_in_berlin() + timedelta(days=4)
+    _login(page, planner)
+
+    page.get_by_role("link", name="Fristen", exact=True).click()
+    page.get_by_role("link", name="Neue Frist").click()
+    _assert_accessible(page)
+    page.get_by_label("Titel").fill("Sozialraumdaten Bornheim anfordern")
+    page.get_by_label("Art").select_option("lieferung")
+    page.get_by_label("Fällig am").fill(due.isoformat())
+    page.get_by_label("Verantwortliche Personen").select_option(
+        label="Paula Planerin (" + planner.organisation.short_name + ")"
+    )
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_text("wurde angelegt").wait_for()
+    _assert_accessible(page)
+
+    page.get_by_role("link", name="« Alle Fristen").click()
+    row = page.get_by_role("row", name="Sozialraumdaten Bornheim anfordern")
+    assert due.strftime("%d.%m.%Y") in row.inner_text()
+    _assert_accessible(page)
+
+    page.get_by_role("link", name="Kalender", exact=True).click()
+    if due.month != services.today_in_berlin().month:
+        page.get_by_role("link", name="Folgemonat").click()
+    cell_link = page.get_by_role("link", name="Sozialraumdaten Bornheim anfordern")
+    assert cell_link.is_visible()
+    _assert_accessible(page)
+
+    cell_link.click()
+    page.get_by_role("button", name="Als erledigt markieren").click()
+    page.get_by_text("als erledigt markiert").wait_for()
+    assert "erledigt" in page.locator(".facts").inner_text()
+    page.get_by_role("link", name="« Alle Fristen").click()
+    assert page.get_by_role("row", name="Sozialraumdaten Bornheim anfordern").count() == 0
+
+
+def test_settings_dashboard_and_outbox_are_accessible(db, browser_page):
+    page = browser_page
+    admin = UserFactory(role="admin")
+    DeadlineFactory(
+        title="Heute fällig", due_date=services.today_in_berlin(), organisation=admin.organisation
+    )
+    _login(page, admin)
+    assert page.get_by_role("heading", name="Meine Fristen").is_visible()
+    _assert_accessible(page)
+    page.goto("/fristen/einstellungen")
+    page.get_by_role("button", name="Abo-Adresse erzeugen").click()
+    feed_url = page.get_by_label("Abo-Adresse").input_value()
+    assert "/calendar/" in feed_url and feed_url.endswith(".ics")
+    _assert_accessible(page)
+    page.goto("/admin/erinnerungen")
+    _assert_accessible(page)
+
+
+def test_month_view_on_a_tablet(db, browser_page):
+    page = browser_page
+    page.set_viewport_size({"width": 768, "height": 1024})
+    viewer = UserFactory(role="viewer")
+    DeadlineFactory(title="Sitzung Kreistag", kind="sitzung", due_date=services.today_in_berlin())
+    _login(page, viewer)
+    page.goto("/fristen/monat")
+    assert page.get_by_role("link", name="Sitzung Kreistag").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    _assert_accessible(page)
