@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from planner.core.forms import options
+from planner.core.forms import FastSelect, options
 from planner.core.permissions import ROLE_LABELS
 
 REQUIRED = "Bitte füllen Sie dieses Feld aus."
@@ -56,7 +56,9 @@ class UserForm(FlaskForm):
     role = SelectField(
         "Rolle", choices=options(_role_choices()), validators=[DataRequired(REQUIRED)]
     )
-    organisation_id = SelectField("Organisation", coerce=str, validators=[Optional()])
+    organisation_id = SelectField(
+        "Organisation", coerce=str, validators=[Optional()], widget=FastSelect()
+    )
     active = BooleanField("Konto aktiv", default=True)
 
 

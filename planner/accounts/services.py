@@ -181,5 +181,11 @@ def user_page(*, query: str | None = None, role: str | None = None, page: int = 
     return paginate(stmt, page, current_app.config["PAGE_SIZE"])
 
 
-def organisations() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+def organisation_options() -> list[tuple[int, str]]:
+    """(id, name) of every organisation, for select fields (no ORM objects: lists are long)."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(Organisation.id, Organisation.name).order_by(Organisation.name)
+        )
+    ]

@@ -82,9 +82,7 @@ def change_password():
 
 
 def _organisation_choices(form: UserForm) -> None:
-    form.organisation_id.choices = options(
-        [("", "– keine –")] + [(o.id, o.name) for o in services.organisations()]
-    )
+    form.organisation_id.choices = options([("", "– keine –"), *services.organisation_options()])
 
 
 def _organisation(form: UserForm) -> Organisation | None:

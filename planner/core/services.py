@@ -32,7 +32,11 @@ def dashboard_panels() -> list[tuple[str, dict[str, Any]]]:
 
 
 def audit_object_types() -> list[str]:
-    return list(db.session.scalars(select(AuditEntry.object_type).distinct().order_by(1)))
+    return list(
+        db.session.scalars(
+            select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
+        )
+    )
 
 
 def audit_users():

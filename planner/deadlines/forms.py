@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from planner.core.forms import options
+from planner.core.forms import FastSelect, options
 from planner.deadlines.models import KIND_LABELS
 from planner.deadlines.services import PREFERENCE_LABELS, DeadlineError, parse_offsets
 
@@ -31,10 +31,13 @@ class DeadlineForm(FlaskForm):
         validators=[Optional()],
         description="Optional; ohne Uhrzeit gilt die Frist den ganzen Tag.",
     )
-    organisation_id = SelectField("Verantwortliche Organisation", validators=[Optional()])
+    organisation_id = SelectField(
+        "Verantwortliche Organisation", validators=[Optional()], widget=FastSelect()
+    )
     responsible_ids = SelectMultipleField(
         "Verantwortliche Personen",
         validators=[Optional()],
+        widget=FastSelect(multiple=True),
         description="Sie erhalten die Erinnerungen. Ohne Auswahl erhalten sie alle Konten der Organisation.",
     )
     reminder_offsets = StringField(
@@ -70,8 +73,8 @@ class DeadlineFilterForm(FlaskForm):
     kind = SelectField(
         "Art", choices=options([("", "Alle"), *KIND_LABELS.items()]), validators=[Optional()]
     )
-    organisation_id = SelectField("Organisation", validators=[Optional()])
-    responsible_id = SelectField("Verantwortlich", validators=[Optional()])
+    organisation_id = SelectField("Organisation", validators=[Optional()], widget=FastSelect())
+    responsible_id = SelectField("Verantwortlich", validators=[Optional()], widget=FastSelect())
     mine = BooleanField("Nur meine Fristen")
 
 

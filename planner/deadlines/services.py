@@ -545,18 +545,26 @@ def set_preference(user: User, mode: str) -> None:
     db.session.flush()
 
 
-def responsible_filter_choices() -> list[User]:
-    """People named as responsible for at least one deadline (for the list filter)."""
+def responsible_filter_choices() -> list[tuple[int, str]]:
+    """(id, name) of people named as responsible for at least one deadline (list filter)."""
     named = select(deadline_responsibles.c.user_id).distinct()
-    return list(db.session.scalars(select(User).where(User.id.in_(named)).order_by(User.name)))
-
-
-def responsible_candidates() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.active.is_(True))
-            .order_by(User.name)
-            .options(joinedload(User.organisation))
+    return [
+        tuple(r)
+        for r in db.session.execute(
+            select(User.id, User.name).where(User.id.in_(named)).order_by(User.name)
         )
+    ]
+
+
+def responsible_candidates() -> list[tuple[int, str]]:
+    """(id, "Name (Organisation)") of every active account, for the deadline form."""
+    rows = db.session.execute(
+        select(User.id, User.name, Organisation.short_name, Organisation.name)
+        .outerjoin(Organisation, User.organisation_id == Organisation.id)
+        .where(User.active.is_(True))
+        .order_by(User.name)
     )
+    return [
+        (uid, f"{name} ({short or org})" if (short or org) else name)
+        for uid, name, short, org in rows
+    ]

@@ -8,7 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from planner.accounts.models import Organisation, User
-from planner.accounts.services import organisations
+from planner.accounts.services import organisation_options
 from planner.core.forms import options
 from planner.core.models import utcnow
 from planner.core.permissions import Permission, can, public, requires
@@ -39,10 +39,8 @@ def index():
     form = DeadlineFilterForm(request.args, meta={"csrf": False})
     if "state" not in request.args:
         form.state.data = "offen"
-    orgs = organisations()
-    people = services.responsible_filter_choices()
-    form.organisation_id.choices = options([("", "Alle")] + [(o.id, o.name) for o in orgs])
-    form.responsible_id.choices = options([("", "Alle")] + [(u.id, u.name) for u in people])
+    form.organisation_id.choices = options([("", "Alle"), *organisation_options()])
+    form.responsible_id.choices = options([("", "Alle"), *services.responsible_filter_choices()])
     valid = form.validate()
     filters = services.ListFilter(
         kind=form.kind.data or None if valid else None,
@@ -91,18 +89,8 @@ def month():
 
 
 def _form_choices(form: DeadlineForm) -> None:
-    form.organisation_id.choices = options(
-        [("", "– keine –")] + [(o.id, o.name) for o in organisations()]
-    )
-    form.responsible_ids.choices = options(
-        (
-            u.id,
-            f"{u.name} ({u.organisation.short_name or u.organisation.name})"
-            if u.organisation
-            else u.name,
-        )
-        for u in services.responsible_candidates()
-    )
+    form.organisation_id.choices = options([("", "– keine –"), *organisation_options()])
+    form.responsible_ids.choices = options(services.responsible_candidates())
 
 
 def _data_from(form: DeadlineForm) -> services.DeadlineData:

@@ -1,0 +1,106 @@
+"""``flask --app planner bench generate --scale kreis`` fills an empty database.
+
+Each domain contributes a generator ``(scale) -> {name: count}``; they run in order in one
+transaction with Core bulk inserts (no ORM, no audit listener, one password hash for all).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import click
+from sqlalchemy import func, insert, select
+from werkzeug.security import generate_password_hash
+
+from bench.scales import SCALES, Scale
+from planner.accounts.models import Organisation, OrganisationKind, User
+from planner.core.audit import AuditEntry
+from planner.core.permissions import Role
+from planner.extensions import db
+
+BENCH_PASSWORD = "bench-passwort"
+CHUNK = 5_000
+
+
+def bench_email(role: Role | str) -> str:
+    return f"bench-{Role(role).value}@bench.example"
+
+
+def _chunks(table, rows: list[dict]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(insert(table), rows[start : start + CHUNK])
+
+
+def generate_accounts(scale: Scale) -> dict[str, int]:
+    rnd = random.Random(1)
+    now = datetime.now(UTC)
+    kinds = list(OrganisationKind)
+    _chunks(
+        Organisation.__table__,
+        [
+            {"id": i + 1, "name": f"Organisation {i + 1:05d}", "short_name": f"O{i + 1}",
+             "kind": kinds[i % len(kinds)], "created_at": now, "updated_at": now}
+            for i in range(scale.organisations)
+        ],
+    )  # fmt: skip
+    password_hash = generate_password_hash(BENCH_PASSWORD)
+    roles = list(Role)
+    users = [
+        {"id": i + 1, "email": bench_email(role), "name": f"Bench {role.label}", "role": role,
+         "password_hash": password_hash, "active": True, "organisation_id": 1,
+         "created_at": now, "updated_at": now}
+        for i, role in enumerate(roles)
+    ]  # fmt: skip
+    for i in range(len(users), scale.persons):
+        users.append(
+            {"id": i + 1, "email": f"person{i:06d}@bench.example", "name": f"Person {i:06d}",
+             "role": roles[i % len(roles)], "password_hash": password_hash, "active": rnd.random() > 0.05,
+             "organisation_id": rnd.randint(1, scale.organisations), "created_at": now, "updated_at": now}
+        )  # fmt: skip
+    _chunks(User.__table__, users)
+    types = ["User", "Organisation", "Deadline"]
+    _chunks(
+        AuditEntry.__table__,
+        [
+            {"at": now - timedelta(minutes=i * 10), "user_id": rnd.randint(1, scale.persons),
+             "user_label": "Bench", "action": ("create", "update", "delete")[i % 3],
+             "object_type": types[i % 3], "object_id": str(i), "object_label": f"Objekt {i}",
+             "changes": {"name": [f"alt {i}", f"neu {i}"]}}
+            for i in range(scale.audit_entries)
+        ],
+    )  # fmt: skip
+    return {
+        "organisations": scale.organisations,
+        "users": scale.persons,
+        "audit entries": scale.audit_entries,
+    }
+
+
+def generate_deadlines(scale: Scale) -> dict[str, int]:
+    from bench.deadlines import generate_deadlines as generate
+
+    return generate(scale.deadlines, scale.deadlines_due)
+
+
+# Later domains append theirs (areas, indicators, observations, measures, meetings, ...).
+GENERATORS: list[Callable[[Scale], dict[str, int]]] = [generate_accounts, generate_deadlines]
+
+
+def generate(scale_name: str) -> dict[str, int]:
+    if db.session.scalar(select(func.count()).select_from(User)):
+        raise click.ClickException(
+            "Die Datenbank enthält schon Konten. Synthetische Daten nur in eine leere, "
+            "migrierte Datenbank (PLANNER_DATABASE_URL auf eine neue Datenbank setzen)."
+        )
+    scale = SCALES[scale_name]
+    counts: dict[str, int] = {}
+    for generator in GENERATORS:
+        counts.update(generator(scale))
+    if db.engine.dialect.name == "postgresql":  # ids were given explicitly
+        for table in ("organisations", "users", "deadlines"):
+            db.session.execute(
+                db.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            )
+    return counts

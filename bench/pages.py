@@ -1,0 +1,60 @@
+"""The pages measured by ``make bench``. Each issue appends its pages here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from planner.extensions import db
+
+
+@dataclass(frozen=True)
+class BenchPage:
+    name: str
+    url: str | Callable[[], str]  # a callable runs in an app context and finds an id
+    role: str | None = "admin"  # None: anonymous
+
+    def resolve(self) -> str:
+        return self.url() if callable(self.url) else self.url
+
+
+def _first(model, prefix: str, suffix: str = "") -> Callable[[], str]:
+    def url() -> str:
+        return f"{prefix}{db.session.scalar(select(model.id).order_by(model.id.desc()).limit(1))}{suffix}"
+
+    return url
+
+
+def _pages() -> list[BenchPage]:
+    from bench.deadlines import TODAY
+    from planner.accounts.models import User
+    from planner.deadlines.models import Deadline
+
+    return [
+        BenchPage("login", "/login", None),
+        BenchPage("dashboard (admin)", "/"),
+        BenchPage("dashboard (participant)", "/", "participant"),
+        BenchPage("users", "/admin/users"),
+        BenchPage("users, page 3", "/admin/users?page=3"),
+        BenchPage("users, search", "/admin/users?q=person00&role=planner"),
+        BenchPage("user edit", _first(User, "/admin/users/")),
+        BenchPage("audit log", "/admin/audit"),
+        BenchPage("audit log, filtered", "/admin/audit?object_type=User&date_from=2020-01-01"),
+        # deadlines
+        BenchPage("deadlines", "/fristen/"),
+        BenchPage("deadlines (viewer)", "/fristen/", "viewer"),
+        BenchPage("deadlines, all states p5", "/fristen/?state=&page=5"),
+        BenchPage("deadlines, kind filter", "/fristen/?kind=lieferung&mine=y"),
+        BenchPage("month view", f"/fristen/monat?jahr={TODAY.year}&monat={TODAY.month}"),
+        BenchPage("month view (supplier)", f"/fristen/monat?jahr={TODAY.year}&monat={TODAY.month}", "supplier"),
+        BenchPage("deadline detail", _first(Deadline, "/fristen/")),
+        BenchPage("deadline form", "/fristen/neu"),
+        BenchPage("deadline .ics", _first(Deadline, "/fristen/", ".ics")),
+        BenchPage("reminder settings", "/fristen/einstellungen", "planner"),
+        BenchPage("outbox (admin)", "/admin/erinnerungen"),
+    ]
+
+
+PAGES = _pages

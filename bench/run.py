@@ -1,0 +1,248 @@
+"""``make bench``: for every registered page, server time p50/p95 over 30 requests and the
+number of SQL statements, at the scales small and kreis (SQLite); for every job, its time.
+Writes bench/results.md and exits non-zero when a budget is broken.
+
+    python -m bench.run                      # small and kreis
+    python -m bench.run --scale small --page deadlines
+    python -m bench.run --scale land --database-url postgresql+psycopg://…/bench_land
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+from config import TestConfig
+from planner import create_app
+from planner.extensions import db
+
+ROOT = Path(__file__).resolve().parent
+DATA = ROOT / ".data"
+REQUESTS, WARMUP = 30, 3
+PAGE_BUDGET_MS = 100.0
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable  # (app) -> dict, timed as a whole
+    reset: Callable  # (app) -> None, untimed, before each run
+    budget_s: dict[str, float]
+
+
+def _sweep_reset(app) -> None:
+    from sqlalchemy import delete
+
+    from planner.deadlines.models import Reminder, SweepRun
+
+    with app.app_context():
+        db.session.execute(delete(Reminder))
+        db.session.execute(delete(SweepRun))
+        db.session.commit()
+
+
+def _sweep(app) -> dict:
+    from bench.deadlines import sweep_job
+
+    return sweep_job(app)
+
+
+JOBS = [Job("reminder sweep", _sweep, _sweep_reset, {"small": 2.0, "kreis": 2.0, "land": 10.0})]
+
+
+class BenchConfig(TestConfig):
+    TESTING = False  # measure the app as it runs, not in test mode
+
+
+def make_app(url: str):
+    return create_app(BenchConfig, SQLALCHEMY_DATABASE_URI=url)
+
+
+def prepare(scale: str, url: str | None) -> str:
+    """A migrated database filled at ``scale``; SQLite files are kept in bench/.data/."""
+    from bench.generate import generate
+
+    if url is None:
+        DATA.mkdir(exist_ok=True)
+        path = DATA / f"{scale}.db"
+        stamp = DATA / f"{scale}.stamp"
+        version = _source_version()
+        if path.exists() and stamp.exists() and stamp.read_text() == version:
+            return f"sqlite:///{path}"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    else:
+        stamp, version = None, None
+    app = make_app(url)
+    with app.app_context():
+        upgrade(directory=str(ROOT.parent / "migrations"))
+        started = time.perf_counter()
+        counts = generate(scale)
+        db.session.commit()
+        print(f"{scale}: generated {counts} in {time.perf_counter() - started:.1f} s", flush=True)
+    if stamp is not None:
+        stamp.write_text(version)
+    return url
+
+
+def _source_version() -> str:
+    """Data are rebuilt when the schema or a generator changes."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted([*(ROOT.parent / "migrations" / "versions").glob("*.py"), *ROOT.glob("*.py")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class StatementCounter:
+    def __init__(self, engine) -> None:
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args) -> None:
+        self.count += 1
+
+
+def _login(app, role: str):
+    from bench.generate import BENCH_PASSWORD, bench_email
+
+    client = app.test_client()
+    client.get("/login")
+    with client.session_transaction() as session:
+        raw = session.get("csrf_token")
+    token = _signed_csrf(app, raw)
+    response = client.post("/login", data={"email": bench_email(role), "password": BENCH_PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, f"bench login as {role} failed"
+    return client
+
+
+def _signed_csrf(app, raw: str) -> str:
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+
+def measure_pages(app, scale: str, only: list[str] | None) -> list[dict]:
+    from bench.pages import PAGES
+
+    with app.app_context():
+        counter = StatementCounter(db.engine)
+        pages = [p for p in PAGES() if not only or any(o in p.name for o in only)]
+        urls = {p.name: p.resolve() for p in pages}
+    clients: dict[str | None, object] = {}
+    rows = []
+    for page in pages:
+        if page.role not in clients:
+            clients[page.role] = app.test_client() if page.role is None else _login(app, page.role)
+        client = clients[page.role]
+        url = urls[page.name]
+        times, counts = [], set()
+        for i in range(WARMUP + REQUESTS):
+            counter.count = 0
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise SystemExit(f"{page.name} ({url}) answered {response.status_code} at {scale}")
+            if i >= WARMUP:
+                times.append(elapsed)
+                counts.add(counter.count)
+        times.sort()
+        rows.append(
+            {
+                "page": page.name,
+                "url": url,
+                "scale": scale,
+                "p50": statistics.median(times),
+                "p95": times[int(round(0.95 * (len(times) - 1)))],
+                "statements": max(counts),
+                "stable": len(counts) == 1,
+            }
+        )
+        print(f"{scale:6} {page.name:32} p50 {rows[-1]['p50']:7.1f} ms  p95 {rows[-1]['p95']:7.1f} ms  {max(counts):3} SQL", flush=True)
+    return rows
+
+
+def measure_jobs(app, scale: str) -> list[dict]:
+    rows = []
+    for job in JOBS:
+        job.reset(app)
+        started = time.perf_counter()
+        outcome = job.run(app)
+        seconds = time.perf_counter() - started
+        rows.append({"job": job.name, "scale": scale, "seconds": seconds, "budget": job.budget_s.get(scale), "outcome": outcome})
+        print(f"{scale:6} {job.name:32} {seconds:6.2f} s  {outcome}", flush=True)
+    return rows
+
+
+def report(pages: list[dict], jobs: list[dict]) -> tuple[str, list[str]]:
+    broken = []
+    lines = ["# Bench results", "", "Server time over 30 requests (after 3 warm-up), Flask test client, SQLite unless noted.", ""]
+    lines += ["| page | scale | p50 ms | p95 ms | SQL statements |", "|---|---|--:|--:|--:|"]
+    for r in pages:
+        lines.append(f"| {r['page']} | {r['scale']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['statements']}{'' if r['stable'] else ' (varies)'} |")
+    by_page: dict[str, dict[str, dict]] = {}
+    for r in pages:
+        by_page.setdefault(r["page"], {})[r["scale"]] = r
+        if r["scale"] == "kreis" and r["p95"] > PAGE_BUDGET_MS:
+            broken.append(f"{r['page']}: p95 {r['p95']:.1f} ms > {PAGE_BUDGET_MS:.0f} ms at kreis")
+        if not r["stable"]:
+            broken.append(f"{r['page']}: statement count varies between requests at {r['scale']}")
+    for name, scales in by_page.items():
+        if "small" in scales and "kreis" in scales and scales["small"]["statements"] != scales["kreis"]["statements"]:
+            broken.append(f"{name}: {scales['small']['statements']} statements at small, {scales['kreis']['statements']} at kreis")
+    if jobs:
+        lines += ["", "| job | scale | seconds | budget | outcome |", "|---|---|--:|--:|---|"]
+        for j in jobs:
+            lines.append(f"| {j['job']} | {j['scale']} | {j['seconds']:.2f} | {j['budget'] or '–'} | {j['outcome']} |")
+            if j["budget"] is not None and j["seconds"] > j["budget"]:
+                broken.append(f"{j['job']}: {j['seconds']:.2f} s > {j['budget']} s at {j['scale']}")
+    lines += ["", "## Budgets", ""]
+    lines += [f"- BROKEN: {b}" for b in broken] or ["- all pages p95 <= 100 ms at kreis, statement counts equal at small and kreis, jobs within budget"]
+    return "\n".join(lines) + "\n", broken
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", action="append", choices=["small", "kreis", "land"], help="default: small and kreis")
+    parser.add_argument("--page", action="append", help="only pages whose name contains this")
+    parser.add_argument("--database-url", help="use (and fill, if empty) this database instead of bench/.data/")
+    parser.add_argument("--no-jobs", action="store_true")
+    parser.add_argument("--output", default=str(ROOT / "results.md"))
+    args = parser.parse_args(argv)
+    scales = args.scale or ["small", "kreis"]
+    pages, jobs = [], []
+    for scale in scales:
+        url = args.database_url
+        if url is not None:
+            app = make_app(url)
+            with app.app_context():
+                from sqlalchemy import inspect
+
+                empty = "users" not in inspect(db.engine).get_table_names()
+            if empty:
+                prepare(scale, url)
+        else:
+            url = prepare(scale, None)
+        app = make_app(url)
+        pages += measure_pages(app, scale, args.page)
+        if not args.no_jobs and not args.page:
+            jobs += measure_jobs(app, scale)
+    text, broken = report(pages, jobs)
+    Path(args.output).write_text(text)
+    print("\n" + text)
+    return 1 if broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
