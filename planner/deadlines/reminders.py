@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app, render_template
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import User
@@ -189,55 +189,62 @@ def _claimable(now: datetime):
     )
 
 
-def _claim(now: datetime, token: str, *, extra=None, limit: int = BATCH) -> list[int]:
-    """Atomically take up to ``limit`` due rows for this sweep; commits the claim."""
-    condition = _claimable(now) if extra is None else and_(_claimable(now), extra)
-    pick = (
-        select(Reminder.id)
-        .where(condition)
-        .order_by(Reminder.next_attempt_at, Reminder.id)
-        .limit(limit)
-    )
-    if db.engine.dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    table = Reminder.__table__
-    stmt = (
-        update(table)
-        .where(table.c.id.in_(pick.scalar_subquery()), condition)
-        .values(claim_token=token, claimed_until=now + LEASE)
-        .returning(table.c.id)
-    )
-    ids = [row[0] for row in db.session.execute(stmt)]
-    db.session.commit()
-    return ids
+class Outbox:
+    """Claims and settles outbox rows on one connection of its own, committing each step at
+    once (the ORM session only reads). ``token`` marks this sweep's claims."""
 
+    def __init__(self, connection: Connection, token: str) -> None:
+        self.conn = connection
+        self.token = token
+        self.table = Reminder.__table__
 
-def _finish(ids: list[int], token: str, **values) -> None:
-    table = Reminder.__table__
-    db.session.execute(
-        update(table)
-        .where(table.c.id.in_(ids), table.c.claim_token == token)
-        .values(claim_token=None, claimed_until=None, **values)
-    )
-    db.session.commit()
-
-
-def _fail(ids: list[int], token: str, now: datetime, error: str) -> None:
-    table = Reminder.__table__
-    rows = db.session.execute(select(table.c.id, table.c.attempts).where(table.c.id.in_(ids))).all()
-    for row_id, attempts in rows:
-        db.session.execute(
-            update(table)
-            .where(table.c.id == row_id, table.c.claim_token == token)
-            .values(
-                claim_token=None,
-                claimed_until=None,
-                attempts=attempts + 1,
-                last_error=error[:2000],
-                next_attempt_at=now + backoff(attempts + 1),
-            )
+    def claim(self, now: datetime, *, extra=None, limit: int = BATCH) -> list[int]:
+        """Atomically take up to ``limit`` due rows (on PostgreSQL skipping rows another
+        sweep has locked); the claim is committed before anything is sent."""
+        condition = _claimable(now) if extra is None else and_(_claimable(now), extra)
+        pick = (
+            select(Reminder.id)
+            .where(condition)
+            .order_by(Reminder.next_attempt_at, Reminder.id)
+            .limit(limit)
         )
-    db.session.commit()
+        if self.conn.dialect.name == "postgresql":
+            pick = pick.with_for_update(skip_locked=True)
+        stmt = (
+            update(self.table)
+            .where(self.table.c.id.in_(pick.scalar_subquery()), condition)
+            .values(claim_token=self.token, claimed_until=now + LEASE)
+            .returning(self.table.c.id)
+        )
+        ids = [row[0] for row in self.conn.execute(stmt)]
+        self.conn.commit()
+        return ids
+
+    def finish(self, ids: list[int], **values) -> None:
+        self.conn.execute(
+            update(self.table)
+            .where(self.table.c.id.in_(ids), self.table.c.claim_token == self.token)
+            .values(claim_token=None, claimed_until=None, **values)
+        )
+        self.conn.commit()
+
+    def fail(self, ids: list[int], now: datetime, error: str) -> None:
+        """Back to pending with one more attempt, the error, and a later next attempt."""
+        t = self.table
+        rows = self.conn.execute(select(t.c.id, t.c.attempts).where(t.c.id.in_(ids))).all()
+        for row_id, attempts in rows:
+            self.conn.execute(
+                update(t)
+                .where(t.c.id == row_id, t.c.claim_token == self.token)
+                .values(
+                    claim_token=None,
+                    claimed_until=None,
+                    attempts=attempts + 1,
+                    last_error=error[:2000],
+                    next_attempt_at=now + backoff(attempts + 1),
+                )
+            )
+        self.conn.commit()
 
 
 # --- mails --------------------------------------------------------------------------------
@@ -345,19 +352,21 @@ def send_due_reminders(
     def clock() -> datetime:  # ``now`` advanced by the real time the sweep has taken
         return now + timedelta(seconds=_time.monotonic() - started)
 
-    token = secrets.token_hex(16)
     own_mailer = mailer is None
     mailer = mailer or Mailer()
+    connection = db.engine.connect()
+    outbox = Outbox(connection, secrets.token_hex(16))
     try:
         result.created = materialise(now)
         db.session.commit()
         today = now.astimezone(BERLIN).date()
-        _send_immediate(clock, token, mailer, result, batch)
-        _send_digests(clock, token, mailer, result, today)
+        _send_immediate(clock, outbox, mailer, result, batch)
+        _send_digests(clock, outbox, mailer, result, today)
     except MailConnectionError as exc:
         result.errors.append(str(exc))
         current_app.logger.warning("reminder sweep: %s", exc)
     finally:
+        connection.close()
         if own_mailer:
             mailer.close()
         db.session.rollback()
@@ -377,10 +386,10 @@ def send_due_reminders(
     return result
 
 
-def _send_immediate(clock, token: str, mailer: Mailer, result: SweepResult, batch: int) -> None:
+def _send_immediate(clock, outbox: Outbox, mailer: Mailer, result: SweepResult, batch: int) -> None:
     while True:
-        ids = _claim(
-            clock(), token, extra=Reminder.channel == ReminderChannel.IMMEDIATE, limit=batch
+        ids = outbox.claim(
+            clock(), extra=Reminder.channel == ReminderChannel.IMMEDIATE, limit=batch
         )
         if not ids:
             return
@@ -388,7 +397,7 @@ def _send_immediate(clock, token: str, mailer: Mailer, result: SweepResult, batc
         work = [(r.id, _single_message(r) if _still_valid(r) else None) for r in _load(ids)]
         stale = [rid for rid, msg in work if msg is None]
         if stale:
-            _finish(stale, token, state=ReminderState.CANCELLED)
+            outbox.finish(stale, state=ReminderState.CANCELLED)
             result.cancelled += len(stale)
         pending = [(rid, msg) for rid, msg in work if msg is not None]
         for index, (reminder_id, msg) in enumerate(pending):
@@ -396,20 +405,20 @@ def _send_immediate(clock, token: str, mailer: Mailer, result: SweepResult, batc
                 mailer.send(msg)
             except MailConnectionError as exc:
                 rest = [rid for rid, _m in pending[index:]]
-                _fail(rest, token, clock(), str(exc))
+                outbox.fail(rest, clock(), str(exc))
                 result.failed += len(rest)
                 raise
             except MailError as exc:
-                _fail([reminder_id], token, clock(), str(exc))
+                outbox.fail([reminder_id], clock(), str(exc))
                 result.failed += 1
                 result.errors.append(str(exc))
             else:
                 # committed at once: a reminder the server accepted is never sent again
-                _finish([reminder_id], token, state=ReminderState.SENT, sent_at=clock())
+                outbox.finish([reminder_id], state=ReminderState.SENT, sent_at=clock())
                 result.sent += 1
 
 
-def _send_digests(clock, token: str, mailer: Mailer, result: SweepResult, today: date) -> None:
+def _send_digests(clock, outbox: Outbox, mailer: Mailer, result: SweepResult, today: date) -> None:
     due_recipients = db.session.scalars(
         select(Reminder.recipient_id)
         .where(_claimable(clock()), Reminder.channel == ReminderChannel.DIGEST)
@@ -417,9 +426,8 @@ def _send_digests(clock, token: str, mailer: Mailer, result: SweepResult, today:
         .order_by(func.min(Reminder.id))
     ).all()
     for recipient_id in due_recipients:
-        ids = _claim(
+        ids = outbox.claim(
             clock(),
-            token,
             extra=and_(
                 Reminder.channel == ReminderChannel.DIGEST, Reminder.recipient_id == recipient_id
             ),
@@ -431,7 +439,7 @@ def _send_digests(clock, token: str, mailer: Mailer, result: SweepResult, today:
         valid = [r for r in reminders if _still_valid(r)]
         stale = [r.id for r in reminders if not _still_valid(r)]
         if stale:
-            _finish(stale, token, state=ReminderState.CANCELLED)
+            outbox.finish(stale, state=ReminderState.CANCELLED)
             result.cancelled += len(stale)
         if not valid:
             continue
@@ -439,15 +447,15 @@ def _send_digests(clock, token: str, mailer: Mailer, result: SweepResult, today:
         try:
             mailer.send(_digest_message(valid[0].recipient, valid, today))
         except MailConnectionError as exc:
-            _fail(valid_ids, token, clock(), str(exc))
+            outbox.fail(valid_ids, clock(), str(exc))
             result.failed += len(valid_ids)
             raise
         except MailError as exc:
-            _fail(valid_ids, token, clock(), str(exc))
+            outbox.fail(valid_ids, clock(), str(exc))
             result.failed += len(valid_ids)
             result.errors.append(str(exc))
         else:
-            _finish(valid_ids, token, state=ReminderState.SENT, sent_at=clock())
+            outbox.finish(valid_ids, state=ReminderState.SENT, sent_at=clock())
             result.sent += len(valid_ids)
 
 

@@ -159,7 +159,8 @@ def test_a_sweep_killed_after_claiming_loses_nothing(db, smtp):
     DeadlineFactory(due_date=IN_3_DAYS, responsible_users=[user])
     reminders.materialise(NOW)
     db.session.commit()
-    claimed = reminders._claim(NOW, "crashed-sweep")  # the process dies right after this
+    with db.engine.connect() as connection:  # a sweep that dies right after claiming
+        claimed = reminders.Outbox(connection, "crashed-sweep").claim(NOW)
     assert len(claimed) == 1
 
     assert reminders.send_due_reminders(NOW + timedelta(minutes=5)).sent == 0  # lease still held
