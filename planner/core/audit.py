@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import has_request_context
 from sqlalchemy import JSON, ForeignKey, Index, String, event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from planner.core.models import Audited, UTCDateTime, utcnow
 from planner.extensions import db
@@ -109,6 +109,23 @@ def _actor() -> tuple[int | None, str]:
 def _identity(obj) -> str:
     ident = inspect(obj).identity
     return ",".join(str(v) for v in ident) if ident else "?"
+
+
+def _keep_old_value(target, value, oldvalue, initiator):
+    return value
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _load_old_values(mapper: Mapper, cls) -> None:
+    """Audited columns load their old value before a change even when it was expired (e.g.
+    after a commit), so the log always shows "old -> new", never "unknown -> new"."""
+    if not issubclass(cls, Audited):
+        return
+    for attr in mapper.column_attrs:
+        if attr.key not in cls.__audit_exclude__:
+            event.listen(
+                getattr(cls, attr.key), "set", _keep_old_value, active_history=True, retval=True
+            )
 
 
 @event.listens_for(Session, "after_flush")
