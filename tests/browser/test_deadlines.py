@@ -3,66 +3,16 @@ done; axe-core finds no WCAG 2.1 A/AA violation on the calendar pages."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pytest
 
 from planner.deadlines import services
-from tests.factories import PASSWORD, DeadlineFactory, UserFactory
+from tests.browser.conftest import assert_accessible as _assert_accessible
+from tests.browser.conftest import login as _login
+from tests.factories import DeadlineFactory, UserFactory
 
-CHROMIUM = "/usr/bin/chromium"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"Chromium fehlt ({CHROMIUM}); apt-get install chromium",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright ist nicht installiert")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )  # fmt: skip
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def browser_page(chromium, live_server):
-    context = chromium.new_context(
-        base_url=live_server, locale="de-DE", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-def _login(page, user) -> None:
-    page.goto("/login")
-    page.get_by_label("E-Mail-Adresse").fill(user.email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url("**/")
-
-
-def _assert_accessible(page) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
-    violations = results.response["violations"]
-    details = [f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']]}" for v in violations]
-    assert violations == [], f"{page.url}: " + "\n".join(details)
+pytestmark = pytest.mark.browser
 
 
 def test_planner_creates_finds_and_completes_a_deadline(db, browser_page):
