@@ -212,8 +212,11 @@ def test_health_reports_the_last_sweep(client, db, smtp):
     assert client.get("/health").json["reminders"]["last_sweep"].startswith("2030-03-10T06:30")
 
 
-def test_two_scheduler_processes_deliver_each_reminder_once(app, db, smtp, tmp_path):
-    """Two ``flask reminders send-due`` processes on the same database and SMTP server."""
+def test_two_scheduler_processes_deliver_each_reminder_once_across_an_outage(
+    app, db, smtp, tmp_path
+):
+    """Two ``flask reminders send-due`` processes on the same database and SMTP server: first
+    while the server is down (nothing is lost), then, restarted, after it is back."""
     import os
     import subprocess
     import sys
@@ -230,29 +233,40 @@ def test_two_scheduler_processes_deliver_each_reminder_once(app, db, smtp, tmp_p
         PLANNER_MAIL_URL=smtp.url,
         PLANNER_SCHEDULER="off",
     )
-    command = [
-        sys.executable,
-        "-m",
-        "flask",
-        "--app",
-        "planner",
-        "reminders",
-        "send-due",
-        "--now",
-        NOW.isoformat(),
-    ]
-    procs = [
-        subprocess.Popen(
-            command,
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    outputs = [p.communicate(timeout=120) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outputs
+
+    def two_processes(now: datetime) -> list:
+        command = [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "planner",
+            "reminders",
+            "send-due",
+            "--now",
+            now.isoformat(),
+        ]
+        procs = [
+            subprocess.Popen(
+                command,
+                env=env,
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        return [(p.communicate(timeout=120), p.returncode) for p in procs]
+
+    smtp.stop()
+    down = two_processes(NOW)
+    # whoever claimed reminders reports the SMTP error (exit 1); none is marked sent
+    assert sorted(rc for _out, rc in down) in ([0, 1], [1, 1]), down
+    assert smtp.inbox.messages == [] and _sent_count(db) == 0
+
+    smtp.start()
+    up = two_processes(NOW + timedelta(minutes=6))
+    assert [rc for _out, rc in up] == [0, 0], up
     recipients = sorted(r[0] for r, _m in smtp.inbox.messages)
     assert recipients == sorted(f"proc{i}@example.org" for i in range(40))
