@@ -17,9 +17,7 @@ def _dashboard_panel():
 
     today = services.today_in_berlin()
     mine, overdue = services.my_deadlines(current_user, today)
-    upcoming = (
-        services.upcoming_for_all(current_user, today) if services.sees_all(current_user) else []
-    )
+    upcoming = services.upcoming_for_all(current_user, today)
     return {"mine": mine, "overdue": overdue, "upcoming": upcoming, "today": today}
 
 
