@@ -93,6 +93,16 @@ def _changes(obj: Audited, action: str) -> dict[str, list[Any]]:
             changes[key] = [SECRET if old is not None else None, SECRET]
         else:
             changes[key] = [_plain(old), _plain(new)]
+    if action == "update":
+        # many-to-many links (e.g. responsible people): [removed, added]
+        for rel in state.mapper.relationships:
+            if rel.secondary is None or rel.key in obj.__audit_exclude__:
+                continue
+            hist = state.attrs[rel.key].history
+            if hist.added or hist.deleted:
+                removed = ", ".join(sorted(str(o) for o in hist.deleted)) or None
+                added = ", ".join(sorted(str(o) for o in hist.added)) or None
+                changes[rel.key] = [removed, added]
     return changes
 
 
@@ -128,6 +138,15 @@ def _load_old_values(mapper: Mapper, cls) -> None:
             )
 
 
+@event.listens_for(Session, "before_flush")
+def _load_deleted(session: Session, flush_context, instances) -> None:
+    """Objects about to be deleted get their values loaded, so the log keeps them."""
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            for key in _columns(obj):
+                getattr(obj, key)
+
+
 @event.listens_for(Session, "after_flush")
 def _write_audit(session: Session, flush_context) -> None:
     rows = []
@@ -139,7 +158,7 @@ def _write_audit(session: Session, flush_context) -> None:
         for obj in objs:
             if not isinstance(obj, Audited):
                 continue
-            if action == "update" and not session.is_modified(obj, include_collections=False):
+            if action == "update" and not session.is_modified(obj):
                 continue
             changes = _changes(obj, action)
             if action == "update" and not changes:

@@ -233,3 +233,26 @@ def test_migrations_build_the_schema_and_match_the_models(empty_database_url):
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(context, db.metadata) == []
         db.engine.dispose()
+
+
+def test_many_to_many_changes_and_deletes_of_expired_objects_are_audited(db):
+    from datetime import date
+
+    from planner.deadlines import services
+
+    anna, paul = UserFactory(name="Anna"), UserFactory(name="Paul")
+    deadline = services.create_deadline(
+        services.DeadlineData(
+            title="Frist", kind="sonstiges", due_date=date(2030, 1, 1), responsible_users=[anna]
+        )
+    )
+    db.session.commit()
+    deadline.responsible_users = [paul]
+    db.session.commit()
+    change = _entries(db, "Deadline")[-1]
+    assert change.action == "update"
+    assert change.changes["responsible_users"] == [f"Anna <{anna.email}>", f"Paul <{paul.email}>"]
+    db.session.delete(deadline)  # all attributes expired by the commit
+    db.session.commit()
+    removed = _entries(db, "Deadline")[-1]
+    assert removed.action == "delete" and removed.changes["title"] == ["Frist", None]
