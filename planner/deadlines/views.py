@@ -203,25 +203,17 @@ def change_state(deadline_id: int, action: str):
     deadline = _visible_or_404(deadline_id)
     if not services.may_complete(current_user, deadline):
         abort(403)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     change, message = _STATE_ACTIONS[action]
     change(deadline, current_user, utcnow())
     db.session.commit()
     flash(message, "success")
-    return redirect(
-        request.form.get("next")
-        if request.form.get("next", "").startswith("/fristen")
-        else url_for("deadlines.detail", deadline_id=deadline.id)
-    )
+    return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
 
 
 @bp.route("/fristen/<int:deadline_id>/loeschen", methods=["POST"])
 @requires(Permission.DEADLINES_EDIT)
 def delete(deadline_id: int):
     deadline = db.get_or_404(Deadline, deadline_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     try:
         services.delete_deadline(deadline)
     except services.DeadlineError as exc:
@@ -283,9 +275,6 @@ def settings():
 @bp.route("/fristen/abo", methods=["POST"])
 @requires(Permission.DEADLINES_VIEW)
 def renew_feed():
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
     if request.form.get("revoke"):
         services.revoke_feed(current_user)
         db.session.commit()
