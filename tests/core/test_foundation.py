@@ -126,7 +126,16 @@ def test_markdown_never_lets_script_through(attack):
 
 
 @pytest.mark.parametrize(
-    "url", ["/login", "/logout", "/account/password", "/admin/users/new", "/fristen/neu"]
+    "url",
+    [
+        "/login",
+        "/logout",
+        "/account/password",
+        "/admin/users/new",
+        "/fristen/neu",
+        "/fristen/abo",
+        "/fristen/einstellungen",
+    ],
 )
 def test_posts_without_csrf_token_are_refused(client, db, login_as, url):
     login_as("admin")
