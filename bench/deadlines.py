@@ -35,7 +35,11 @@ def generate_deadlines(total: int, due_now: int, seed: int = 7) -> dict[str, int
             kind = DeadlineKind.LIEFERUNG
         else:
             due = TODAY + timedelta(days=rnd.randint(-3650 // 2, 3650 // 2))
-            state = DeadlineState.ERLEDIGT if due < TODAY and rnd.random() < 0.9 else DeadlineState.OFFEN
+            state = (
+                DeadlineState.ERLEDIGT
+                if due < TODAY and rnd.random() < 0.9
+                else DeadlineState.OFFEN
+            )
             kind = rnd.choice(kinds)
         deadline_id = start_id + i
         rows.append(

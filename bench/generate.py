@@ -101,6 +101,8 @@ def generate(scale_name: str) -> dict[str, int]:
     if db.engine.dialect.name == "postgresql":  # ids were given explicitly
         for table in ("organisations", "users", "deadlines"):
             db.session.execute(
-                db.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                db.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
             )
     return counts

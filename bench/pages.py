@@ -27,6 +27,20 @@ def _first(model, prefix: str, suffix: str = "") -> Callable[[], str]:
     return url
 
 
+def _feed_url(role: str) -> Callable[[], str]:
+    def url() -> str:
+        from bench.generate import bench_email
+        from planner.accounts.models import User
+        from planner.deadlines.services import renew_feed_token
+
+        user = db.session.scalar(select(User).where(User.email == bench_email(role)))
+        token = renew_feed_token(user)
+        db.session.commit()
+        return f"/calendar/{token}.ics"
+
+    return url
+
+
 def _pages() -> list[BenchPage]:
     from bench.deadlines import TODAY
     from planner.accounts.models import User
@@ -48,10 +62,16 @@ def _pages() -> list[BenchPage]:
         BenchPage("deadlines, all states p5", "/fristen/?state=&page=5"),
         BenchPage("deadlines, kind filter", "/fristen/?kind=lieferung&mine=y"),
         BenchPage("month view", f"/fristen/monat?jahr={TODAY.year}&monat={TODAY.month}"),
-        BenchPage("month view (supplier)", f"/fristen/monat?jahr={TODAY.year}&monat={TODAY.month}", "supplier"),
+        BenchPage(
+            "month view (supplier)",
+            f"/fristen/monat?jahr={TODAY.year}&monat={TODAY.month}",
+            "supplier",
+        ),
         BenchPage("deadline detail", _first(Deadline, "/fristen/")),
         BenchPage("deadline form", "/fristen/neu"),
         BenchPage("deadline .ics", _first(Deadline, "/fristen/", ".ics")),
+        BenchPage("iCal feed (planner)", _feed_url("planner"), None),
+        BenchPage("iCal feed (supplier)", _feed_url("supplier"), None),
         BenchPage("reminder settings", "/fristen/einstellungen", "planner"),
         BenchPage("outbox (admin)", "/admin/erinnerungen"),
     ]

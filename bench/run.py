@@ -55,7 +55,26 @@ def _sweep(app) -> dict:
     return sweep_job(app)
 
 
-JOBS = [Job("reminder sweep", _sweep, _sweep_reset, {"small": 2.0, "kreis": 2.0, "land": 10.0})]
+def _feed_reset(app) -> None:
+    from planner.deadlines.ical import feed_cache
+
+    feed_cache._entries.clear()
+
+
+def _feed_cold(app) -> dict:
+    """The planner's personal feed rendered from scratch (cache empty)."""
+    from bench.pages import _feed_url
+
+    with app.app_context():
+        url = _feed_url("planner")()
+    response = app.test_client().get(url)
+    return {"status": response.status_code, "events": response.data.count(b"BEGIN:VEVENT")}
+
+
+JOBS = [
+    Job("reminder sweep", _sweep, _sweep_reset, {"small": 2.0, "kreis": 2.0, "land": 10.0}),
+    Job("iCal feed, cold (planner)", _feed_cold, _feed_reset, {"small": 1.0, "kreis": 3.0}),
+]
 
 
 class BenchConfig(TestConfig):
@@ -99,7 +118,9 @@ def _source_version() -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    for path in sorted([*(ROOT.parent / "migrations" / "versions").glob("*.py"), *ROOT.glob("*.py")]):
+    for path in sorted(
+        [*(ROOT.parent / "migrations" / "versions").glob("*.py"), *ROOT.glob("*.py")]
+    ):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -121,7 +142,9 @@ def _login(app, role: str):
     with client.session_transaction() as session:
         raw = session.get("csrf_token")
     token = _signed_csrf(app, raw)
-    response = client.post("/login", data={"email": bench_email(role), "password": BENCH_PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": bench_email(role), "password": BENCH_PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302, f"bench login as {role} failed"
     return client
 
@@ -169,7 +192,10 @@ def measure_pages(app, scale: str, only: list[str] | None) -> list[dict]:
                 "stable": len(counts) == 1,
             }
         )
-        print(f"{scale:6} {page.name:32} p50 {rows[-1]['p50']:7.1f} ms  p95 {rows[-1]['p95']:7.1f} ms  {max(counts):3} SQL", flush=True)
+        print(
+            f"{scale:6} {page.name:32} p50 {rows[-1]['p50']:7.1f} ms  p95 {rows[-1]['p95']:7.1f} ms  {max(counts):3} SQL",
+            flush=True,
+        )
     return rows
 
 
@@ -180,17 +206,32 @@ def measure_jobs(app, scale: str) -> list[dict]:
         started = time.perf_counter()
         outcome = job.run(app)
         seconds = time.perf_counter() - started
-        rows.append({"job": job.name, "scale": scale, "seconds": seconds, "budget": job.budget_s.get(scale), "outcome": outcome})
+        rows.append(
+            {
+                "job": job.name,
+                "scale": scale,
+                "seconds": seconds,
+                "budget": job.budget_s.get(scale),
+                "outcome": outcome,
+            }
+        )
         print(f"{scale:6} {job.name:32} {seconds:6.2f} s  {outcome}", flush=True)
     return rows
 
 
 def report(pages: list[dict], jobs: list[dict]) -> tuple[str, list[str]]:
     broken = []
-    lines = ["# Bench results", "", "Server time over 30 requests (after 3 warm-up), Flask test client, SQLite unless noted.", ""]
+    lines = [
+        "# Bench results",
+        "",
+        "Server time over 30 requests (after 3 warm-up), Flask test client, SQLite unless noted.",
+        "",
+    ]
     lines += ["| page | scale | p50 ms | p95 ms | SQL statements |", "|---|---|--:|--:|--:|"]
     for r in pages:
-        lines.append(f"| {r['page']} | {r['scale']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['statements']}{'' if r['stable'] else ' (varies)'} |")
+        lines.append(
+            f"| {r['page']} | {r['scale']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['statements']}{'' if r['stable'] else ' (varies)'} |"
+        )
     by_page: dict[str, dict[str, dict]] = {}
     for r in pages:
         by_page.setdefault(r["page"], {})[r["scale"]] = r
@@ -199,24 +240,43 @@ def report(pages: list[dict], jobs: list[dict]) -> tuple[str, list[str]]:
         if not r["stable"]:
             broken.append(f"{r['page']}: statement count varies between requests at {r['scale']}")
     for name, scales in by_page.items():
-        if "small" in scales and "kreis" in scales and scales["small"]["statements"] != scales["kreis"]["statements"]:
-            broken.append(f"{name}: {scales['small']['statements']} statements at small, {scales['kreis']['statements']} at kreis")
+        if (
+            "small" in scales
+            and "kreis" in scales
+            and scales["small"]["statements"] != scales["kreis"]["statements"]
+        ):
+            broken.append(
+                f"{name}: {scales['small']['statements']} statements at small, {scales['kreis']['statements']} at kreis"
+            )
     if jobs:
         lines += ["", "| job | scale | seconds | budget | outcome |", "|---|---|--:|--:|---|"]
         for j in jobs:
-            lines.append(f"| {j['job']} | {j['scale']} | {j['seconds']:.2f} | {j['budget'] or '–'} | {j['outcome']} |")
+            lines.append(
+                f"| {j['job']} | {j['scale']} | {j['seconds']:.2f} | {j['budget'] or '–'} | {j['outcome']} |"
+            )
             if j["budget"] is not None and j["seconds"] > j["budget"]:
                 broken.append(f"{j['job']}: {j['seconds']:.2f} s > {j['budget']} s at {j['scale']}")
     lines += ["", "## Budgets", ""]
-    lines += [f"- BROKEN: {b}" for b in broken] or ["- all pages p95 <= 100 ms at kreis, statement counts equal at small and kreis, jobs within budget"]
+    lines += [f"- BROKEN: {b}" for b in broken] or [
+        "- all pages p95 <= 100 ms at kreis, statement counts equal at small and kreis, jobs within budget"
+    ]
     return "\n".join(lines) + "\n", broken
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", action="append", choices=["small", "kreis", "land"], help="default: small and kreis")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--scale",
+        action="append",
+        choices=["small", "kreis", "land"],
+        help="default: small and kreis",
+    )
     parser.add_argument("--page", action="append", help="only pages whose name contains this")
-    parser.add_argument("--database-url", help="use (and fill, if empty) this database instead of bench/.data/")
+    parser.add_argument(
+        "--database-url", help="use (and fill, if empty) this database instead of bench/.data/"
+    )
     parser.add_argument("--no-jobs", action="store_true")
     parser.add_argument("--output", default=str(ROOT / "results.md"))
     args = parser.parse_args(argv)

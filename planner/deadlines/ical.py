@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
@@ -15,12 +17,11 @@ PRODID = "-//Planner//Strategische Sozialplanung//DE"
 UID_DOMAIN = "planner.sozialplanung"
 
 
-def _event(deadline: Deadline, stamp: datetime) -> Event:
+def _event(deadline: Deadline, stamp: datetime, base_url: str) -> Event:
     event = Event()
     event.add("uid", f"frist-{deadline.uid}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("sequence", deadline.sequence or 0)
-    event.add("last-modified", deadline.updated_at)
     prefix = {DeadlineState.ERLEDIGT: "[erledigt] ", DeadlineState.VERSAEUMT: "[versäumt] "}.get(
         deadline.state, ""
     )
@@ -28,7 +29,6 @@ def _event(deadline: Deadline, stamp: datetime) -> Event:
     if deadline.due_time is None:
         event.add("dtstart", deadline.due_date)  # VALUE=DATE: an all-day event
         event.add("dtend", deadline.due_date + timedelta(days=1))
-        event.add("transp", "TRANSPARENT")
     else:
         start = datetime.combine(deadline.due_date, deadline.due_time, tzinfo=BERLIN)
         event.add("dtstart", start)
@@ -39,9 +39,8 @@ def _event(deadline: Deadline, stamp: datetime) -> Event:
     if deadline.notes:
         description += ["", deadline.notes]
     event.add("description", "\n".join(description))
-    event.add("categories", [deadline.kind.label])
     event.add("status", "CANCELLED" if deadline.state == DeadlineState.VERSAEUMT else "CONFIRMED")
-    event.add("url", external_url("deadlines.detail", deadline_id=deadline.id))
+    event.add("url", f"{base_url}/fristen/{deadline.id}")
     return event
 
 
@@ -88,6 +87,35 @@ def calendar_for(deadlines: list[Deadline], name: str) -> bytes:
     stamp = utcnow().replace(microsecond=0)
     if any(d.due_time is not None for d in deadlines):
         cal.add_component(_berlin_timezone())
+    base_url = external_url("deadlines.index").rsplit("/fristen/", 1)[0]
     for deadline in deadlines:
-        cal.add_component(_event(deadline, stamp))
+        cal.add_component(_event(deadline, stamp, base_url))
     return cal.to_ical()
+
+
+class FeedCache:
+    """The last rendered feed per user, kept while :func:`services.feed_version` says it is
+    current: calendar programs poll every few minutes, deadlines change a few times a day."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: OrderedDict[int, tuple[str, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, user_id: int, version: str) -> bytes | None:
+        with self._lock:
+            entry = self._entries.get(user_id)
+            if entry is None or entry[0] != version:
+                return None
+            self._entries.move_to_end(user_id)
+            return entry[1]
+
+    def put(self, user_id: int, version: str, body: bytes) -> None:
+        with self._lock:
+            self._entries[user_id] = (version, body)
+            self._entries.move_to_end(user_id)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+feed_cache = FeedCache()

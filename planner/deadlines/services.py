@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, delete, exists, false, or_, select, update
+from sqlalchemy import Select, case, delete, exists, false, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.accounts.models import Organisation, User
@@ -464,15 +464,38 @@ def upcoming_for_all(user: User, today: date, limit: int = 8) -> list[Deadline]:
     return list(db.session.scalars(_with_details(_visible(stmt, user))))
 
 
+# a rolling window, as calendar servers publish: one year back, two years ahead
+FEED_DAYS_BACK, FEED_DAYS_AHEAD = 366, 731
+
+
+def _feed_select(user: User, today: date, *columns) -> Select:
+    stmt = select(*columns).where(
+        Deadline.due_date >= today - timedelta(days=FEED_DAYS_BACK),
+        Deadline.due_date <= today + timedelta(days=FEED_DAYS_AHEAD),
+    )
+    return _visible(stmt, user)
+
+
 def feed_deadlines(user: User, today: date) -> list[Deadline]:
-    """What a personal feed carries: everything visible from a year back on."""
+    """What a personal feed carries: everything the user may see in the feed's window."""
     stmt = (
-        select(Deadline)
-        .where(Deadline.due_date >= today - timedelta(days=366))
+        _feed_select(user, today, Deadline)
         .order_by(Deadline.due_date, Deadline.id)
         .options(joinedload(Deadline.organisation))
     )
-    return list(db.session.scalars(_visible(stmt, user)))
+    return list(db.session.scalars(stmt))
+
+
+def feed_version(user: User, today: date) -> str:
+    """Changes whenever the feed's content would: a deadline in it is changed, added, removed,
+    or becomes (in)visible to the user. One aggregate query."""
+    count, id_sum, changed = db.session.execute(
+        _feed_select(
+            user, today, func.count(), func.sum(Deadline.id), func.max(Deadline.updated_at)
+        )
+    ).one()
+    key = f"{user.id}|{user.name}|{user.role}|{user.organisation_id}|{today}|{count}|{id_sum}|{changed}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 # --- personal calendar feed --------------------------------------------------------------

@@ -246,10 +246,17 @@ def feed(token: str):
     user = services.user_for_feed_token(token)
     if user is None:
         abort(404)
-    deadlines = services.feed_deadlines(user, services.today_in_berlin())
-    body = ical.calendar_for(deadlines, f"Planner – Fristen ({user.name})")
+    today = services.today_in_berlin()
+    version = services.feed_version(user, today)
     db.session.commit()  # last_used_at
-    return _ics_response(body, "planner-fristen.ics")
+    body = ical.feed_cache.get(user.id, version)
+    if body is None:
+        deadlines = services.feed_deadlines(user, today)
+        body = ical.calendar_for(deadlines, f"Planner – Fristen ({user.name})")
+        ical.feed_cache.put(user.id, version, body)
+    response = _ics_response(body, "planner-fristen.ics")
+    response.set_etag(version)
+    return response.make_conditional(request)
 
 
 @bp.route("/fristen/einstellungen", methods=["GET", "POST"])

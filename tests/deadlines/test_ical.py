@@ -8,7 +8,13 @@ from datetime import date, time
 import icalendar
 import vobject
 
+from planner.deadlines.services import today_in_berlin
 from tests.factories import DeadlineFactory, OrganisationFactory
+
+# dates inside the feed's window (a year back, two years ahead)
+NEXT_YEAR = today_in_berlin().year + 1
+SPRING = date(NEXT_YEAR, 3, 31)
+SUMMER = date(NEXT_YEAR, 6, 19)  # CEST, UTC+2
 
 
 def _feed_url(client) -> str:
@@ -20,11 +26,11 @@ def _feed_url(client) -> str:
 
 def test_personal_feed_is_valid_for_two_parsers(login_as, client, db):
     login_as("planner")
-    all_day = DeadlineFactory(title="Datenlieferung", due_date=date(2030, 3, 31))
+    all_day = DeadlineFactory(title="Datenlieferung", due_date=SPRING)
     timed = DeadlineFactory(
         title="Sitzung Sozialausschuss",
         kind="sitzung",
-        due_date=date(2030, 6, 19),
+        due_date=SUMMER,
         due_time=time(17, 0),
     )
     url = _feed_url(client)
@@ -39,8 +45,8 @@ def test_personal_feed_is_valid_for_two_parsers(login_as, client, db):
     assert set(events) == {"Lieferung: Datenlieferung", "Sitzung: Sitzung Sozialausschuss"}
     day = events["Lieferung: Datenlieferung"]
     assert day["uid"] == f"frist-{all_day.uid}@planner.sozialplanung"
-    assert day.decoded("dtstart") == date(2030, 3, 31)  # VALUE=DATE, an all-day event
-    assert "DTSTART;VALUE=DATE:20300331" in response.get_data(as_text=True)
+    assert day.decoded("dtstart") == SPRING  # VALUE=DATE, an all-day event
+    assert f"DTSTART;VALUE=DATE:{SPRING:%Y%m%d}" in response.get_data(as_text=True)
     assert "dtstamp" in day and int(day["sequence"]) == 0
     meeting = events["Sitzung: Sitzung Sozialausschuss"]
     assert meeting["dtstart"].params["TZID"] == "Europe/Berlin"
@@ -52,13 +58,13 @@ def test_personal_feed_is_valid_for_two_parsers(login_as, client, db):
     summaries = sorted(ev.summary.value for ev in parsed.vevent_list)
     assert summaries == ["Lieferung: Datenlieferung", "Sitzung: Sitzung Sozialausschuss"]
     starts = {ev.summary.value: ev.dtstart.value for ev in parsed.vevent_list}
-    assert starts["Lieferung: Datenlieferung"] == date(2030, 3, 31)
+    assert starts["Lieferung: Datenlieferung"] == SPRING
     assert starts["Sitzung: Sitzung Sozialausschuss"].utcoffset().total_seconds() == 7200  # CEST
 
 
 def test_sequence_rises_and_uid_stays_when_a_deadline_changes(login_as, client, db):
     login_as("planner")
-    deadline = DeadlineFactory(title="Bericht", kind="bericht", due_date=date(2030, 5, 1))
+    deadline = DeadlineFactory(title="Bericht", kind="bericht", due_date=SPRING)
     url = _feed_url(client)
     before = icalendar.Calendar.from_ical(client.get(url).data).walk("VEVENT")[0]
     client.post(
@@ -66,14 +72,14 @@ def test_sequence_rises_and_uid_stays_when_a_deadline_changes(login_as, client, 
         data={
             "title": "Bericht",
             "kind": "bericht",
-            "due_date": "2030-05-08",
+            "due_date": SUMMER.isoformat(),
             "visible_to_all": "y",
         },
     )
     after = icalendar.Calendar.from_ical(client.get(url).data).walk("VEVENT")[0]
     assert after["uid"] == before["uid"]
     assert int(after["sequence"]) == int(before["sequence"]) + 1
-    assert after.decoded("dtstart") == date(2030, 5, 8)
+    assert after.decoded("dtstart") == SUMMER
 
 
 def test_renewed_or_foreign_tokens_are_refused(app, login_as, client, db):
@@ -93,13 +99,12 @@ def test_feed_carries_only_what_the_user_may_see(login_as, client, db):
     mine = OrganisationFactory(name="Stadt Troisdorf")
     other = OrganisationFactory(name="Gemeinde Much")
     login_as("participant", organisation=mine)
-    DeadlineFactory(title="Öffentlich", due_date=date(2030, 1, 1))
+    DeadlineFactory(title="Öffentlich", due_date=SPRING)
     DeadlineFactory(
-        title="Intern Troisdorf", due_date=date(2030, 1, 2), organisation=mine, visible_to_all=False
+        title="Intern Troisdorf", due_date=SPRING, organisation=mine, visible_to_all=False
     )
-    DeadlineFactory(
-        title="Intern Much", due_date=date(2030, 1, 3), organisation=other, visible_to_all=False
-    )
+    DeadlineFactory(title="Intern Much", due_date=SPRING, organisation=other, visible_to_all=False)
+    DeadlineFactory(title="Zu weit weg", due_date=date(NEXT_YEAR + 3, 1, 1))
     url = _feed_url(client)
     summaries = {
         str(e["summary"]) for e in icalendar.Calendar.from_ical(client.get(url).data).walk("VEVENT")
@@ -109,7 +114,7 @@ def test_feed_carries_only_what_the_user_may_see(login_as, client, db):
 
 def test_single_deadline_download(login_as, client, db):
     login_as("viewer")
-    deadline = DeadlineFactory(title="Einzeln", due_date=date(2030, 2, 2))
+    deadline = DeadlineFactory(title="Einzeln", due_date=date(2040, 2, 2))
     response = client.get(f"/fristen/{deadline.id}.ics")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
@@ -126,3 +131,25 @@ def test_token_is_stored_only_as_hash(login_as, client, db):
     feed = db.session.get(CalendarFeed, user.id)
     assert feed.token_hash != token and len(feed.token_hash) == 64
     assert token not in client.get("/fristen/einstellungen").get_data(as_text=True)
+
+
+def test_feed_follows_changes_and_answers_conditional_requests(login_as, client, db):
+    from planner.deadlines import services
+
+    login_as("planner")
+    DeadlineFactory(title="Erste", due_date=SPRING)
+    url = _feed_url(client)
+    first = client.get(url)
+    assert b"Erste" in first.data and first.headers["ETag"]
+    unchanged = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+
+    second = DeadlineFactory(title="Zweite", due_date=SUMMER)
+    changed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and b"Zweite" in changed.data
+    services.mark_done(second, None)
+    db.session.commit()
+    assert b"[erledigt] Lieferung: Zweite" in client.get(url).data
+    db.session.delete(second)
+    db.session.commit()
+    assert b"Zweite" not in client.get(url).data
