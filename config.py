@@ -1,5 +1,6 @@
 """Configuration, read from the environment.
 
+PLANNER_ENV            development (default), production or test: picks the class below
 PLANNER_DATABASE_URL   SQLAlchemy URL (default: SQLite file in the instance folder)
 PLANNER_SECRET_KEY     required in production; in development generated once into the instance folder
 PLANNER_BASE_URL       external base URL for links in mails and feeds

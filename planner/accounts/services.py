@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import contains_eager
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.accounts.models import LoginFailure, Organisation, User
 from planner.core.models import utcnow
@@ -15,6 +16,8 @@ from planner.core.permissions import Role
 from planner.extensions import db
 
 DEMO_DOMAIN = "@demo.example"
+# answering unknown addresses as slowly as known ones reveals nothing about who has an account
+_DUMMY_HASH = generate_password_hash("no-such-account")
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -73,6 +76,8 @@ def authenticate(email: str, password: str, remote_addr: str, now: datetime | No
             f"{minutes} Minuten gesperrt. Bitte versuchen Sie es später erneut."
         )
     user = get_user_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)  # same work as for a real account
     if user is None or not user.check_password(password) or not user.active:
         db.session.add(LoginFailure(email=email, remote_addr=remote_addr, at=now))
         # old failures are of no use any more

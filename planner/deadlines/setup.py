@@ -36,7 +36,7 @@ NAVIGATION[1:1] = [
     ("deadlines.index", "Fristen", Permission.DEADLINES_VIEW),
     ("deadlines.month", "Kalender", Permission.DEADLINES_VIEW),
 ]
-NAVIGATION.append(("deadlines.outbox", "Erinnerungen", Permission.SYSTEM_VIEW))
+NAVIGATION.append(("deadlines.outbox", "Mailversand", Permission.SYSTEM_VIEW))
 core_services.DASHBOARD_PANELS.append(("deadlines/_dashboard_panel.html", _dashboard_panel))
 core_services.HEALTH_PROBES["reminders"] = _health
 

@@ -9,7 +9,7 @@ from tests.browser.conftest import assert_accessible, login
 from tests.factories import PASSWORD, UserFactory
 
 NAV = {
-    "admin": {"Übersicht", "Fristen", "Kalender", "Benutzer", "Protokoll", "Erinnerungen"},
+    "admin": {"Übersicht", "Fristen", "Kalender", "Benutzer", "Protokoll", "Mailversand"},
     "planner": {"Übersicht", "Fristen", "Kalender"},
     "participant": {"Übersicht", "Fristen", "Kalender"},
     "supplier": {"Übersicht", "Fristen", "Kalender"},
