@@ -13,6 +13,7 @@ from planner.accounts.models import LoginFailure, Organisation, User
 from planner.core.models import utcnow
 from planner.core.pagination import Page, paginate
 from planner.core.permissions import Role
+from planner.core.transaction import DomainError
 from planner.extensions import db
 
 DEMO_DOMAIN = "@demo.example"
@@ -21,7 +22,7 @@ _DUMMY_HASH = generate_password_hash("no-such-account")
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A broken account rule; the message is shown to the user."""
 
 

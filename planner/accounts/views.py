@@ -18,6 +18,7 @@ from planner.accounts.forms import (
 from planner.accounts.models import Organisation, User
 from planner.core.forms import options
 from planner.core.permissions import ROLE_LABELS, Permission, public, requires
+from planner.core.transaction import commit_or_show
 from planner.extensions import db
 
 
@@ -69,14 +70,12 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current.data, form.new.data)
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.current.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash("Ihr Passwort wurde geändert.", "success")
+        ok, _ = commit_or_show(
+            form.current,
+            lambda: services.change_password(current_user, form.current.data, form.new.data),
+            "Ihr Passwort wurde geändert.",
+        )
+        if ok:
             return redirect(url_for("core.dashboard"))
     return render_template("accounts/password_change.html", form=form), 422 if form.errors else 200
 
@@ -112,21 +111,19 @@ def user_create():
     form = NewUserForm()
     _organisation_choices(form)
     if form.validate_on_submit():
-        try:
-            user = services.create_user(
+        ok, _ = commit_or_show(
+            form.email,
+            lambda: services.create_user(
                 email=form.email.data,
                 name=form.name.data,
                 role=form.role.data,
                 password=form.password.data,
                 organisation=_organisation(form),
                 active=form.active.data,
-            )
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(f"Das Konto für {user.name} wurde angelegt.", "success")
+            ),
+            lambda user: f"Das Konto für {user.name} wurde angelegt.",
+        )
+        if ok:
             return redirect(url_for("accounts.user_list"))
     return render_template(
         "accounts/user_form.html", form=form, user=None
@@ -143,8 +140,9 @@ def user_edit(user_id: int):
         form.organisation_id.data = str(user.organisation_id or "")
         form.role.data = user.role.value
     if form.validate_on_submit():
-        try:
-            services.update_user(
+        ok, _ = commit_or_show(
+            form.role,
+            lambda: services.update_user(
                 user,
                 actor=current_user,
                 email=form.email.data,
@@ -152,13 +150,10 @@ def user_edit(user_id: int):
                 role=form.role.data,
                 organisation=_organisation(form),
                 active=form.active.data,
-            )
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.role.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(f"Das Konto von {user.name} wurde gespeichert.", "success")
+            ),
+            lambda changed: f"Das Konto von {changed.name} wurde gespeichert.",
+        )
+        if ok:
             return redirect(url_for("accounts.user_list"))
     return (
         render_template(
@@ -174,14 +169,12 @@ def user_reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.reset_password(user, form.password.data)
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.password.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(f"Das Passwort von {user.name} wurde neu gesetzt.", "success")
+        ok, _ = commit_or_show(
+            form.password,
+            lambda: services.reset_password(user, form.password.data),
+            f"Das Passwort von {user.name} wurde neu gesetzt.",
+        )
+        if ok:
             return redirect(url_for("accounts.user_edit", user_id=user.id))
     edit_form = UserForm(obj=user)
     _organisation_choices(edit_form)

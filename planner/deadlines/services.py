@@ -18,6 +18,7 @@ from planner.accounts.models import Organisation, User
 from planner.core.models import utcnow
 from planner.core.pagination import Page, paginate
 from planner.core.permissions import Permission, role_can
+from planner.core.transaction import DomainError
 from planner.deadlines.models import (
     CalendarFeed,
     Deadline,
@@ -46,7 +47,7 @@ MAX_OFFSET_DAYS = 90
 MAX_OFFSETS = 8
 
 
-class DeadlineError(Exception):
+class DeadlineError(DomainError):
     """A broken deadline rule; the message is shown to the user."""
 
 

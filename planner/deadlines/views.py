@@ -12,6 +12,7 @@ from planner.accounts.services import organisation_options
 from planner.core.forms import options
 from planner.core.models import utcnow
 from planner.core.permissions import Permission, can, public, requires
+from planner.core.transaction import commit_or_show
 from planner.deadlines import bp, ical, reminders, services
 from planner.deadlines.forms import ActionForm, DeadlineFilterForm, DeadlineForm, PreferenceForm
 from planner.deadlines.models import KIND_LABELS, Deadline, Reminder
@@ -123,14 +124,12 @@ def create():
         except ValueError:
             pass
     if form.validate_on_submit():
-        try:
-            deadline = services.create_deadline(_data_from(form), created_by=current_user)
-        except services.DeadlineError as exc:
-            db.session.rollback()
-            form.title.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(f"Die Frist „{deadline.title}“ wurde angelegt.", "success")
+        ok, deadline = commit_or_show(
+            form.title,
+            lambda: services.create_deadline(_data_from(form), created_by=current_user),
+            lambda created: f"Die Frist „{created.title}“ wurde angelegt.",
+        )
+        if ok:
             return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
     return render_template(
         "deadlines/deadline_form.html", form=form, deadline=None
@@ -174,14 +173,12 @@ def edit(deadline_id: int):
         form.organisation_id.data = str(deadline.organisation_id or "")
         form.responsible_ids.data = [str(u.id) for u in deadline.responsible_users]
     if form.validate_on_submit():
-        try:
-            services.update_deadline(deadline, _data_from(form))
-        except services.DeadlineError as exc:
-            db.session.rollback()
-            form.title.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash("Die Frist wurde gespeichert.", "success")
+        ok, _ = commit_or_show(
+            form.title,
+            lambda: services.update_deadline(deadline, _data_from(form)),
+            "Die Frist wurde gespeichert.",
+        )
+        if ok:
             return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
     return render_template(
         "deadlines/deadline_form.html", form=form, deadline=deadline
