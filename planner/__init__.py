@@ -27,6 +27,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_babel import gettext
+
     from planner.core.i18n import select_locale, select_timezone
     from planner.extensions import babel, csrf, db, login_manager, migrate
 
@@ -37,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
@@ -5,18 +6,18 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from planner.core.forms import FastSelect, options
 from planner.core.permissions import ROLE_LABELS
 
-REQUIRED = "Bitte füllen Sie dieses Feld aus."
-EMAIL = "Bitte geben Sie eine gültige E-Mail-Adresse ein."
+REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
+EMAIL = _l("Bitte geben Sie eine gültige E-Mail-Adresse ein.")
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        "E-Mail-Adresse",
+        _l("E-Mail-Adresse"),
         validators=[DataRequired(REQUIRED), Length(max=254)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        "Passwort",
+        _l("Passwort"),
         validators=[DataRequired(REQUIRED)],
         render_kw={"autocomplete": "current-password"},
     )
@@ -24,21 +25,21 @@ class LoginForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(
-        "Bisheriges Passwort",
+        _l("Bisheriges Passwort"),
         validators=[DataRequired(REQUIRED)],
         render_kw={"autocomplete": "current-password"},
     )
     new = PasswordField(
-        "Neues Passwort",
-        validators=[DataRequired(REQUIRED), Length(min=10, message="Mindestens 10 Zeichen.")],
+        _l("Neues Passwort"),
+        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Mindestens 10 Zeichen."))],
         render_kw={"autocomplete": "new-password"},
-        description="Mindestens 10 Zeichen.",
+        description=_l("Mindestens 10 Zeichen."),
     )
     confirm = PasswordField(
-        "Neues Passwort wiederholen",
+        _l("Neues Passwort wiederholen"),
         validators=[
             DataRequired(REQUIRED),
-            EqualTo("new", message="Die beiden Eingaben stimmen nicht überein."),
+            EqualTo("new", message=_l("Die beiden Eingaben stimmen nicht überein.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -49,34 +50,34 @@ def _role_choices():
 
 
 class UserForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(REQUIRED), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField(
-        "E-Mail-Adresse", validators=[DataRequired(REQUIRED), Email(EMAIL), Length(max=254)]
+        _l("E-Mail-Adresse"), validators=[DataRequired(REQUIRED), Email(EMAIL), Length(max=254)]
     )
     role = SelectField(
-        "Rolle", choices=options(_role_choices()), validators=[DataRequired(REQUIRED)]
+        _l("Rolle"), choices=options(_role_choices()), validators=[DataRequired(REQUIRED)]
     )
     organisation_id = SelectField(
-        "Organisation", coerce=str, validators=[Optional()], widget=FastSelect()
+        _l("Organisation"), coerce=str, validators=[Optional()], widget=FastSelect()
     )
-    active = BooleanField("Konto aktiv", default=True)
+    active = BooleanField(_l("Konto aktiv"), default=True)
 
 
 class NewUserForm(UserForm):
     password = PasswordField(
-        "Erstes Passwort",
-        validators=[DataRequired(REQUIRED), Length(min=10, message="Mindestens 10 Zeichen.")],
+        _l("Erstes Passwort"),
+        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Mindestens 10 Zeichen."))],
         render_kw={"autocomplete": "new-password"},
-        description="Mindestens 10 Zeichen; die Person ändert es nach der ersten Anmeldung.",
+        description=_l("Mindestens 10 Zeichen; die Person ändert es nach der ersten Anmeldung."),
     )
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
-        "Neues Passwort",
-        validators=[DataRequired(REQUIRED), Length(min=10, message="Mindestens 10 Zeichen.")],
+        _l("Neues Passwort"),
+        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Mindestens 10 Zeichen."))],
         render_kw={"autocomplete": "new-password"},
-        description="Mindestens 10 Zeichen. Teilen Sie es der Person auf sicherem Weg mit.",
+        description=_l("Mindestens 10 Zeichen. Teilen Sie es der Person auf sicherem Weg mit."),
     )
 
 

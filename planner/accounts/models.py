@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -44,14 +45,14 @@ class OrganisationKind(enum.StrEnum):
 
 
 ORGANISATION_KIND_LABELS = {
-    OrganisationKind.KREISVERWALTUNG: "Kreisverwaltung",
-    OrganisationKind.KOMMUNE: "Kommune",
-    OrganisationKind.JOBCENTER: "Jobcenter",
-    OrganisationKind.WOHLFAHRT: "Freie Wohlfahrtspflege",
-    OrganisationKind.FACHSTELLE: "Fachstelle",
-    OrganisationKind.LAND: "Ministerium/Land",
-    OrganisationKind.FRAKTION: "Fraktion",
-    OrganisationKind.SONSTIGE: "Sonstige",
+    OrganisationKind.KREISVERWALTUNG: _l("Kreisverwaltung"),
+    OrganisationKind.KOMMUNE: _l("Kommune"),
+    OrganisationKind.JOBCENTER: _l("Jobcenter"),
+    OrganisationKind.WOHLFAHRT: _l("Freie Wohlfahrtspflege"),
+    OrganisationKind.FACHSTELLE: _l("Fachstelle"),
+    OrganisationKind.LAND: _l("Ministerium/Land"),
+    OrganisationKind.FRAKTION: _l("Fraktion"),
+    OrganisationKind.SONSTIGE: _l("Sonstige"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -73,8 +74,11 @@ def authenticate(email: str, password: str, remote_addr: str, now: datetime | No
     if login_locked(email, remote_addr, now):
         minutes = current_app.config["LOGIN_LOCK_MINUTES"]
         raise LoginLocked(
-            "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist für "
-            f"{minutes} Minuten gesperrt. Bitte versuchen Sie es später erneut."
+            _(
+                "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist für "
+                "%(minutes)s Minuten gesperrt. Bitte versuchen Sie es später erneut.",
+                minutes=minutes,
+            )
         )
     user = get_user_by_email(email)
     if user is None:
@@ -86,9 +90,9 @@ def authenticate(email: str, password: str, remote_addr: str, now: datetime | No
         db.session.flush()
         if user is not None and user.active is False and user.check_password(password):
             raise AccountError(
-                "Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Administration."
+                _("Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Administration.")
             )
-        raise AccountError("E-Mail-Adresse oder Passwort ist falsch.")
+        raise AccountError(_("E-Mail-Adresse oder Passwort ist falsch."))
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
     user.last_login_at = now
     db.session.flush()
@@ -97,12 +101,14 @@ def authenticate(email: str, password: str, remote_addr: str, now: datetime | No
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+        raise AccountError(
+            _("Das Passwort muss mindestens %(n)s Zeichen lang sein.", n=MIN_PASSWORD_LENGTH)
+        )
 
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
-        raise AccountError("Das bisherige Passwort ist nicht korrekt.")
+        raise AccountError(_("Das bisherige Passwort ist nicht korrekt."))
     check_password_rules(new)
     user.set_password(new)
     db.session.flush()
@@ -120,7 +126,9 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     if get_user_by_email(email) is not None:
-        raise AccountError(f"Es gibt bereits ein Konto mit der E-Mail-Adresse {email}.")
+        raise AccountError(
+            _("Es gibt bereits ein Konto mit der E-Mail-Adresse %(email)s.", email=email)
+        )
     if enforce_rules:
         check_password_rules(password)
     user = User(
@@ -149,14 +157,19 @@ def update_user(
     email = normalise_email(email)
     other = get_user_by_email(email)
     if other is not None and other.id != user.id:
-        raise AccountError(f"Es gibt bereits ein Konto mit der E-Mail-Adresse {email}.")
+        raise AccountError(
+            _("Es gibt bereits ein Konto mit der E-Mail-Adresse %(email)s.", email=email)
+        )
     role = Role(role)
     if user.id == actor.id and (role != Role.ADMIN or not active):
         raise AccountError(
-            "Sie können sich nicht selbst die Administrationsrechte entziehen oder sich deaktivieren."
+            _(
+                "Sie können sich nicht selbst die Administrationsrechte entziehen "
+                "oder sich deaktivieren."
+            )
         )
     if user.role == Role.ADMIN and (role != Role.ADMIN or not active) and _active_admins() <= 1:
-        raise AccountError("Es muss mindestens ein aktives Administrationskonto geben.")
+        raise AccountError(_("Es muss mindestens ein aktives Administrationskonto geben."))
     user.email, user.name, user.role = email, name.strip(), role
     user.organisation, user.active = organisation, active
     db.session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from planner.accounts import bp, services
@@ -61,7 +62,7 @@ def login():
 @requires(Permission.ACCOUNT_SELF)
 def logout():
     logout_user()
-    flash("Sie sind abgemeldet.", "info")
+    flash(_("Sie sind abgemeldet."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -70,10 +71,10 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        ok, _ = commit_or_show(
+        ok, _saved = commit_or_show(
             form.current,
             lambda: services.change_password(current_user, form.current.data, form.new.data),
-            "Ihr Passwort wurde geändert.",
+            _("Ihr Passwort wurde geändert."),
         )
         if ok:
             return redirect(url_for("core.dashboard"))
@@ -81,7 +82,7 @@ def change_password():
 
 
 def _organisation_choices(form: UserForm) -> None:
-    form.organisation_id.choices = options([("", "– keine –"), *services.organisation_options()])
+    form.organisation_id.choices = options([("", _("– keine –")), *services.organisation_options()])
 
 
 def _organisation(form: UserForm) -> Organisation | None:
@@ -111,7 +112,7 @@ def user_create():
     form = NewUserForm()
     _organisation_choices(form)
     if form.validate_on_submit():
-        ok, _ = commit_or_show(
+        ok, _saved = commit_or_show(
             form.email,
             lambda: services.create_user(
                 email=form.email.data,
@@ -121,7 +122,7 @@ def user_create():
                 organisation=_organisation(form),
                 active=form.active.data,
             ),
-            lambda user: f"Das Konto für {user.name} wurde angelegt.",
+            lambda user: _("Das Konto für %(name)s wurde angelegt.", name=user.name),
         )
         if ok:
             return redirect(url_for("accounts.user_list"))
@@ -140,7 +141,7 @@ def user_edit(user_id: int):
         form.organisation_id.data = str(user.organisation_id or "")
         form.role.data = user.role.value
     if form.validate_on_submit():
-        ok, _ = commit_or_show(
+        ok, _saved = commit_or_show(
             form.role,
             lambda: services.update_user(
                 user,
@@ -151,7 +152,7 @@ def user_edit(user_id: int):
                 organisation=_organisation(form),
                 active=form.active.data,
             ),
-            lambda changed: f"Das Konto von {changed.name} wurde gespeichert.",
+            lambda changed: _("Das Konto von %(name)s wurde gespeichert.", name=changed.name),
         )
         if ok:
             return redirect(url_for("accounts.user_list"))
@@ -169,10 +170,10 @@ def user_reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        ok, _ = commit_or_show(
+        ok, _saved = commit_or_show(
             form.password,
             lambda: services.reset_password(user, form.password.data),
-            f"Das Passwort von {user.name} wurde neu gesetzt.",
+            _("Das Passwort von %(name)s wurde neu gesetzt.", name=user.name),
         )
         if ok:
             return redirect(url_for("accounts.user_edit", user_id=user.id))

@@ -1,5 +1,7 @@
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import DateField, SelectField
@@ -27,11 +29,11 @@ class FastSelect(Select):
 
 
 class AuditFilterForm(FlaskForm):
-    object_type = SelectField("Objekttyp", validators=[Optional()], validate_choice=True)
-    user_id = SelectField("Benutzer", validators=[Optional()], widget=FastSelect())
-    date_from = DateField("Von", validators=[Optional()])
-    date_to = DateField("Bis", validators=[Optional()])
+    object_type = SelectField(_l("Objekttyp"), validators=[Optional()], validate_choice=True)
+    user_id = SelectField(_l("Benutzer"), validators=[Optional()], widget=FastSelect())
+    date_from = DateField(_l("Von"), validators=[Optional()])
+    date_to = DateField(_l("Bis"), validators=[Optional()])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("Das Enddatum liegt vor dem Anfangsdatum.")
+            raise ValidationError(_("Das Enddatum liegt vor dem Anfangsdatum."))

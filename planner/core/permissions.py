@@ -12,6 +12,7 @@ import enum
 from collections.abc import Callable
 
 from flask import abort, current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 
@@ -28,11 +29,11 @@ class Role(enum.StrEnum):
 
 
 ROLE_LABELS = {
-    Role.ADMIN: "Administration",
-    Role.PLANNER: "Sozialplanung",
-    Role.PARTICIPANT: "Fachplanung",
-    Role.SUPPLIER: "Datenlieferung",
-    Role.VIEWER: "Politik (lesend)",
+    Role.ADMIN: _l("Administration"),
+    Role.PLANNER: _l("Sozialplanung"),
+    Role.PARTICIPANT: _l("Fachplanung"),
+    Role.SUPPLIER: _l("Datenlieferung"),
+    Role.VIEWER: _l("Politik (lesend)"),
 }
 
 
@@ -49,15 +50,15 @@ class Permission(enum.StrEnum):
 
 
 PERMISSION_LABELS = {
-    Permission.DASHBOARD_VIEW: "Startseite sehen",
-    Permission.ACCOUNT_SELF: "Eigenes Konto (Passwort, Einstellungen)",
-    Permission.DOMAIN_READ: "Freigegebene Fachobjekte lesen",
-    Permission.DOMAIN_EDIT: "Fachobjekte anlegen und bearbeiten",
-    Permission.DEADLINES_VIEW: "Fristen und Kalender sehen",
-    Permission.DEADLINES_EDIT: "Fristen anlegen, bearbeiten, erledigen",
-    Permission.USERS_MANAGE: "Benutzerkonten verwalten",
-    Permission.AUDIT_VIEW: "Änderungsprotokoll einsehen",
-    Permission.SYSTEM_VIEW: "Systemzustand (Erinnerungen, Fehler) einsehen",
+    Permission.DASHBOARD_VIEW: _l("Startseite sehen"),
+    Permission.ACCOUNT_SELF: _l("Eigenes Konto (Passwort, Einstellungen)"),
+    Permission.DOMAIN_READ: _l("Freigegebene Fachobjekte lesen"),
+    Permission.DOMAIN_EDIT: _l("Fachobjekte anlegen und bearbeiten"),
+    Permission.DEADLINES_VIEW: _l("Fristen und Kalender sehen"),
+    Permission.DEADLINES_EDIT: _l("Fristen anlegen, bearbeiten, erledigen"),
+    Permission.USERS_MANAGE: _l("Benutzerkonten verwalten"),
+    Permission.AUDIT_VIEW: _l("Änderungsprotokoll einsehen"),
+    Permission.SYSTEM_VIEW: _l("Systemzustand (Erinnerungen, Fehler) einsehen"),
 }
 
 _ALL = frozenset(Permission)

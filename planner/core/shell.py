@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -13,9 +15,9 @@ from planner.extensions import db
 
 # (endpoint, label, permission). Later domains append their entries.
 NAVIGATION: list[tuple[str, str, Permission]] = [
-    ("core.dashboard", "Übersicht", Permission.DASHBOARD_VIEW),
-    ("accounts.user_list", "Benutzer", Permission.USERS_MANAGE),
-    ("core.audit_log", "Protokoll", Permission.AUDIT_VIEW),
+    ("core.dashboard", _l("Übersicht"), Permission.DASHBOARD_VIEW),
+    ("accounts.user_list", _l("Benutzer"), Permission.USERS_MANAGE),
+    ("core.audit_log", _l("Protokoll"), Permission.AUDIT_VIEW),
 ]
 
 
@@ -92,8 +94,10 @@ def _csrf_error(error):
             "errors/generic.html",
             code=400,
             error=error,
-            message="Das Formular ist abgelaufen oder unvollständig (Sicherheitsprüfung). "
-            "Bitte laden Sie die Seite neu und senden Sie es erneut.",
+            message=_(
+                "Das Formular ist abgelaufen oder unvollständig (Sicherheitsprüfung). "
+                "Bitte laden Sie die Seite neu und senden Sie es erneut."
+            ),
         ),
         400,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import text
 
 from planner.core import bp, services
@@ -46,10 +47,10 @@ def accessibility():
 def audit_log():
     form = AuditFilterForm(request.args, meta={"csrf": False})
     form.user_id.choices = options(
-        [("", "Alle")] + [(u.id, u.name) for u in services.audit_users()]
+        [("", _("Alle"))] + [(u.id, u.name) for u in services.audit_users()]
     )
     form.object_type.choices = options(
-        [("", "Alle")] + [(t, t) for t in services.audit_object_types()]
+        [("", _("Alle"))] + [(t, t) for t in services.audit_object_types()]
     )
     valid = form.validate()
     page = services.audit_page(

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,43 +16,49 @@ from planner.core.forms import FastSelect, options
 from planner.deadlines.models import KIND_LABELS
 from planner.deadlines.services import PREFERENCE_LABELS, DeadlineError, parse_offsets
 
-REQUIRED = "Bitte füllen Sie dieses Feld aus."
+REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
 
 class DeadlineForm(FlaskForm):
-    title = StringField("Titel", validators=[DataRequired(REQUIRED), Length(max=300)])
+    title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED), Length(max=300)])
     kind = SelectField(
-        "Art", choices=options(KIND_LABELS.items()), validators=[DataRequired(REQUIRED)]
+        _l("Art"), choices=options(KIND_LABELS.items()), validators=[DataRequired(REQUIRED)]
     )
     due_date = DateField(
-        "Fällig am", validators=[DataRequired("Bitte geben Sie ein gültiges Datum an.")]
+        _l("Fällig am"), validators=[DataRequired("Bitte geben Sie ein gültiges Datum an.")]
     )
     due_time = TimeField(
-        "Uhrzeit",
+        _l("Uhrzeit"),
         validators=[Optional()],
-        description="Optional; ohne Uhrzeit gilt die Frist den ganzen Tag.",
+        description=_l("Optional; ohne Uhrzeit gilt die Frist den ganzen Tag."),
     )
     organisation_id = SelectField(
-        "Verantwortliche Organisation", validators=[Optional()], widget=FastSelect()
+        _l("Verantwortliche Organisation"), validators=[Optional()], widget=FastSelect()
     )
     responsible_ids = SelectMultipleField(
-        "Verantwortliche Personen",
+        _l("Verantwortliche Personen"),
         validators=[Optional()],
         widget=FastSelect(multiple=True),
-        description="Sie erhalten die Erinnerungen. Ohne Auswahl erhalten sie alle Konten der Organisation.",
+        description=_l(
+            "Sie erhalten die Erinnerungen. Ohne Auswahl erhalten sie alle Konten der Organisation."
+        ),
     )
     reminder_offsets = StringField(
-        "Erinnerungen (Tage relativ zur Frist)",
+        _l("Erinnerungen (Tage relativ zur Frist)"),
         validators=[Optional(), Length(max=100)],
-        description="Leer lassen für die Voreinstellung der Art. Beispiel: -14, -3, 0, 1, 7 "
-        "(negative Zahlen: vorher, 0: am Tag, positive: danach).",
+        description=_l(
+            "Leer lassen für die Voreinstellung der Art. Beispiel: -14, -3, 0, 1, 7 "
+            "(negative Zahlen: vorher, 0: am Tag, positive: danach)."
+        ),
     )
     visible_to_all = BooleanField(
-        "Für alle Rollen sichtbar", default=True,
-        description="Ohne Haken sehen nur Sozialplanung, Administration und die Verantwortlichen die Frist.",
+        _l("Für alle Rollen sichtbar"), default=True,
+        description=_l("Ohne Haken sehen nur Sozialplanung, Administration und die Verantwortlichen die Frist."),
     )  # fmt: skip
     notes = TextAreaField(
-        "Notizen", validators=[Optional(), Length(max=10000)], description="Markdown möglich."
+        _l("Notizen"),
+        validators=[Optional(), Length(max=10000)],
+        description=_l("Markdown möglich."),
     )
 
     def validate_reminder_offsets(self, field):
@@ -63,24 +70,31 @@ class DeadlineForm(FlaskForm):
 
 class DeadlineFilterForm(FlaskForm):
     state = SelectField(
-        "Status",
+        _l("Status"),
         choices=options(
-            [("offen", "offen"), ("erledigt", "erledigt"), ("versaeumt", "versäumt"), ("", "alle")]
+            [
+                ("offen", _l("offen")),
+                ("erledigt", _l("erledigt")),
+                ("versaeumt", _l("versäumt")),
+                ("", _l("alle")),
+            ]
         ),
         default="offen",
         validators=[Optional()],
     )
     kind = SelectField(
-        "Art", choices=options([("", "Alle"), *KIND_LABELS.items()]), validators=[Optional()]
+        _l("Art"),
+        choices=options([("", _l("Alle")), *KIND_LABELS.items()]),
+        validators=[Optional()],
     )
-    organisation_id = SelectField("Organisation", validators=[Optional()], widget=FastSelect())
-    responsible_id = SelectField("Verantwortlich", validators=[Optional()], widget=FastSelect())
-    mine = BooleanField("Nur meine Fristen")
+    organisation_id = SelectField(_l("Organisation"), validators=[Optional()], widget=FastSelect())
+    responsible_id = SelectField(_l("Verantwortlich"), validators=[Optional()], widget=FastSelect())
+    mine = BooleanField(_l("Nur meine Fristen"))
 
 
 class PreferenceForm(FlaskForm):
     mode = RadioField(
-        "Erinnerungen per E-Mail",
+        _l("Erinnerungen per E-Mail"),
         choices=options(PREFERENCE_LABELS.items()),
         validators=[DataRequired(REQUIRED)],
     )

@@ -6,6 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime, time
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -43,13 +44,13 @@ class DeadlineKind(enum.StrEnum):
 
 
 KIND_LABELS = {
-    DeadlineKind.LIEFERUNG: "Lieferung",
-    DeadlineKind.FOERDERFRIST: "Förderfrist",
-    DeadlineKind.MEILENSTEIN: "Meilenstein",
-    DeadlineKind.PROZESSSCHRITT: "Prozessschritt",
-    DeadlineKind.SITZUNG: "Sitzung",
-    DeadlineKind.BERICHT: "Bericht",
-    DeadlineKind.SONSTIGES: "Sonstiges",
+    DeadlineKind.LIEFERUNG: _l("Lieferung"),
+    DeadlineKind.FOERDERFRIST: _l("Förderfrist"),
+    DeadlineKind.MEILENSTEIN: _l("Meilenstein"),
+    DeadlineKind.PROZESSSCHRITT: _l("Prozessschritt"),
+    DeadlineKind.SITZUNG: _l("Sitzung"),
+    DeadlineKind.BERICHT: _l("Bericht"),
+    DeadlineKind.SONSTIGES: _l("Sonstiges"),
 }
 
 
@@ -64,9 +65,9 @@ class DeadlineState(enum.StrEnum):
 
 
 STATE_LABELS = {
-    DeadlineState.OFFEN: "offen",
-    DeadlineState.ERLEDIGT: "erledigt",
-    DeadlineState.VERSAEUMT: "versäumt",
+    DeadlineState.OFFEN: _l("offen"),
+    DeadlineState.ERLEDIGT: _l("erledigt"),
+    DeadlineState.VERSAEUMT: _l("versäumt"),
 }
 
 deadline_responsibles = Table(

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Connection, and_, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
@@ -252,14 +254,14 @@ class Outbox:
 
 def relative_text(step: int) -> str:
     if step < -1:
-        return f"in {-step} Tagen fällig"
+        return _("in %(n)s Tagen fällig", n=-step)
     if step == -1:
-        return "morgen fällig"
+        return _("morgen fällig")
     if step == 0:
-        return "heute fällig"
+        return _("heute fällig")
     if step == 1:
-        return "seit 1 Tag überfällig"
-    return f"seit {step} Tagen überfällig"
+        return _("seit 1 Tag überfällig")
+    return _("seit %(n)s Tagen überfällig", n=step)
 
 
 def object_url(deadline: Deadline) -> str:
@@ -302,7 +304,12 @@ def _digest_message(recipient: User, reminders: list[Reminder], today: date):
         "settings_url": external_url("deadlines.settings"),
         "list_url": external_url("deadlines.index"),
     }
-    subject = f"Ihre Fristen am {today:%d.%m.%Y}: {len(items)} Erinnerung{'en' if len(items) != 1 else ''}"
+    subject = ngettext(
+        "Ihre Fristen am %(day)s: %(num)s Erinnerung",
+        "Ihre Fristen am %(day)s: %(num)s Erinnerungen",
+        len(items),
+        day=f"{today:%d.%m.%Y}",
+    )
     return build_message(
         to=recipient.email,
         subject=subject,

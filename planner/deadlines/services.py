@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, delete, exists, false, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -67,15 +69,18 @@ def parse_offsets(text: str | None) -> tuple[int, ...] | None:
             value = int(part)
         except ValueError:
             raise DeadlineError(
-                f"„{part}“ ist keine ganze Zahl. Beispiel: -14, -3, 0, 1, 7"
+                _("„%(part)s“ ist keine ganze Zahl. Beispiel: -14, -3, 0, 1, 7", part=part)
             ) from None
         if abs(value) > MAX_OFFSET_DAYS:
             raise DeadlineError(
-                f"Erinnerungen sind höchstens {MAX_OFFSET_DAYS} Tage vor oder nach dem Termin möglich."
+                _(
+                    "Erinnerungen sind höchstens %(days)s Tage vor oder nach dem Termin möglich.",
+                    days=MAX_OFFSET_DAYS,
+                )
             )
         values.append(value)
     if len(set(values)) > MAX_OFFSETS:
-        raise DeadlineError(f"Höchstens {MAX_OFFSETS} Erinnerungen je Frist.")
+        raise DeadlineError(_("Höchstens %(n)s Erinnerungen je Frist.", n=MAX_OFFSETS))
     return tuple(sorted(set(values)))
 
 
@@ -139,7 +144,7 @@ _CALENDAR_FIELDS = ("title", "kind", "due_date", "due_time", "notes", "state")
 def _apply(deadline: Deadline, data: DeadlineData) -> None:
     title = (data.title or "").strip()
     if not title:
-        raise DeadlineError("Bitte geben Sie einen Titel an.")
+        raise DeadlineError(_("Bitte geben Sie einen Titel an."))
     offsets = parse_offsets(data.reminder_offsets)
     before = {f: getattr(deadline, f) for f in _CALENDAR_FIELDS}
     old_due = deadline.due_date
@@ -208,8 +213,10 @@ def reopen(deadline: Deadline, user: User | None, now: datetime | None = None) -
 def delete_deadline(deadline: Deadline) -> None:
     if deadline.owner_type is not None:
         raise DeadlineError(
-            "Diese Frist gehört zu einem anderen Objekt und verschwindet mit ihm; "
-            "löschen oder ändern Sie das Objekt selbst."
+            _(
+                "Diese Frist gehört zu einem anderen Objekt und verschwindet mit ihm; "
+                "löschen oder ändern Sie das Objekt selbst."
+            )
         )
     db.session.delete(deadline)
     db.session.flush()
@@ -547,9 +554,9 @@ def user_for_feed_token(token: str, now: datetime | None = None) -> User | None:
 # --- reminder preference ------------------------------------------------------------------
 
 PREFERENCE_LABELS = {
-    "sofort": "Jede Erinnerung sofort als eigene E-Mail",
-    "taeglich": "Eine tägliche Sammel-E-Mail",
-    "aus": "Keine Erinnerungen per E-Mail",
+    "sofort": _l("Jede Erinnerung sofort als eigene E-Mail"),
+    "taeglich": _l("Eine tägliche Sammel-E-Mail"),
+    "aus": _l("Keine Erinnerungen per E-Mail"),
 }
 
 
@@ -560,7 +567,7 @@ def preference_of(user: User) -> str:
 
 def set_preference(user: User, mode: str) -> None:
     if mode not in PREFERENCE_LABELS:
-        raise DeadlineError("Unbekannte Einstellung.")
+        raise DeadlineError(_("Unbekannte Einstellung."))
     pref = db.session.get(ReminderPreference, user.id)
     if pref is None:
         db.session.add(ReminderPreference(user_id=user.id, mode=mode))

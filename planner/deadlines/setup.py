@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from planner.core import services as core_services
@@ -33,10 +34,10 @@ def _health():
 
 # Registered once, when the module is first imported (create_app may run many times).
 NAVIGATION[1:1] = [
-    ("deadlines.index", "Fristen", Permission.DEADLINES_VIEW),
-    ("deadlines.month", "Kalender", Permission.DEADLINES_VIEW),
+    ("deadlines.index", _l("Fristen"), Permission.DEADLINES_VIEW),
+    ("deadlines.month", _l("Kalender"), Permission.DEADLINES_VIEW),
 ]
-NAVIGATION.append(("deadlines.outbox", "Mailversand", Permission.SYSTEM_VIEW))
+NAVIGATION.append(("deadlines.outbox", _l("Mailversand"), Permission.SYSTEM_VIEW))
 core_services.DASHBOARD_PANELS.append(("deadlines/_dashboard_panel.html", _dashboard_panel))
 core_services.HEALTH_PROBES["reminders"] = _health
 

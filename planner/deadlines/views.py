@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.dates import get_day_names, get_month_names
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from planner.accounts.models import Organisation, User
@@ -17,10 +21,6 @@ from planner.deadlines import bp, ical, reminders, services
 from planner.deadlines.forms import ActionForm, DeadlineFilterForm, DeadlineForm, PreferenceForm
 from planner.deadlines.models import KIND_LABELS, Deadline, Reminder
 from planner.extensions import db
-
-MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-          "Oktober", "November", "Dezember"]  # fmt: skip
-WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -40,8 +40,8 @@ def index():
     form = DeadlineFilterForm(request.args, meta={"csrf": False})
     if "state" not in request.args:
         form.state.data = "offen"
-    form.organisation_id.choices = options([("", "Alle"), *organisation_options()])
-    form.responsible_id.choices = options([("", "Alle"), *services.responsible_filter_choices()])
+    form.organisation_id.choices = options([("", _("Alle")), *organisation_options()])
+    form.responsible_id.choices = options([("", _("Alle")), *services.responsible_filter_choices()])
     valid = form.validate()
     filters = services.ListFilter(
         kind=form.kind.data or None if valid else None,
@@ -79,8 +79,8 @@ def month():
         by_day=by_day,
         year=year,
         month=month_no,
-        month_name=MONTHS[month_no - 1],
-        weekdays=WEEKDAYS,
+        month_name=get_month_names("wide", "stand-alone", locale=get_locale())[month_no],
+        weekdays=[get_day_names("wide", locale=get_locale())[i] for i in range(7)],
         prev_month=prev_month,
         next_month=next_month,
         today=today,
@@ -90,7 +90,7 @@ def month():
 
 
 def _form_choices(form: DeadlineForm) -> None:
-    form.organisation_id.choices = options([("", "– keine –"), *organisation_options()])
+    form.organisation_id.choices = options([("", _("– keine –")), *organisation_options()])
     form.responsible_ids.choices = options(services.responsible_candidates())
 
 
@@ -127,7 +127,7 @@ def create():
         ok, deadline = commit_or_show(
             form.title,
             lambda: services.create_deadline(_data_from(form), created_by=current_user),
-            lambda created: f"Die Frist „{created.title}“ wurde angelegt.",
+            lambda created: _("Die Frist „%(title)s“ wurde angelegt.", title=created.title),
         )
         if ok:
             return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
@@ -173,10 +173,10 @@ def edit(deadline_id: int):
         form.organisation_id.data = str(deadline.organisation_id or "")
         form.responsible_ids.data = [str(u.id) for u in deadline.responsible_users]
     if form.validate_on_submit():
-        ok, _ = commit_or_show(
+        ok, _saved = commit_or_show(
             form.title,
             lambda: services.update_deadline(deadline, _data_from(form)),
-            "Die Frist wurde gespeichert.",
+            _("Die Frist wurde gespeichert."),
         )
         if ok:
             return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
@@ -186,9 +186,9 @@ def edit(deadline_id: int):
 
 
 _STATE_ACTIONS = {
-    "erledigt": (services.mark_done, "Die Frist ist als erledigt markiert."),
-    "versaeumt": (services.mark_missed, "Die Frist ist als versäumt markiert."),
-    "wieder-offen": (services.reopen, "Die Frist ist wieder offen."),
+    "erledigt": (services.mark_done, _l("Die Frist ist als erledigt markiert.")),
+    "versaeumt": (services.mark_missed, _l("Die Frist ist als versäumt markiert.")),
+    "wieder-offen": (services.reopen, _l("Die Frist ist wieder offen.")),
 }
 
 
@@ -203,7 +203,7 @@ def change_state(deadline_id: int, action: str):
     change, message = _STATE_ACTIONS[action]
     change(deadline, current_user, utcnow())
     db.session.commit()
-    flash(message, "success")
+    flash(str(message), "success")
     return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
 
 
@@ -218,7 +218,7 @@ def delete(deadline_id: int):
         flash(str(exc), "error")
         return redirect(url_for("deadlines.detail", deadline_id=deadline_id))
     db.session.commit()
-    flash("Die Frist wurde gelöscht.", "success")
+    flash(_("Die Frist wurde gelöscht."), "success")
     return redirect(url_for("deadlines.index"))
 
 
@@ -265,7 +265,7 @@ def settings():
     if form.validate_on_submit():
         services.set_preference(current_user, form.mode.data)
         db.session.commit()
-        flash("Ihre Einstellung für Erinnerungen wurde gespeichert.", "success")
+        flash(_("Ihre Einstellung für Erinnerungen wurde gespeichert."), "success")
         return redirect(url_for("deadlines.settings"))
     return render_template(
         "deadlines/settings.html",
@@ -283,7 +283,7 @@ def renew_feed():
         services.revoke_feed(current_user)
         db.session.commit()
         flash(
-            "Das Kalender-Abo wurde gelöscht; die bisherige Adresse funktioniert nicht mehr.",
+            _("Das Kalender-Abo wurde gelöscht; die bisherige Adresse funktioniert nicht mehr."),
             "success",
         )
         return redirect(url_for("deadlines.settings"))
