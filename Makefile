@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app planner
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test test-sqlite test-postgres bench lint format clean
+.PHONY: run test test-sqlite test-postgres bench lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ lint: $(STAMP_TEST)
 format: $(STAMP_TEST)
 	$(BIN)/ruff format planner tests bench config.py
 	$(BIN)/ruff check --fix planner tests bench config.py
+
+## make messages: collect every user-facing text (German source) into messages.pot for translators
+messages: $(STAMP_TEST)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o messages.pot --no-location --sort-output .
 
 clean:
 	rm -rf $(VENV) .pytest_cache bench/.data
