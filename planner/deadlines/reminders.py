@@ -45,6 +45,7 @@ from planner.extensions import db
 
 REMINDER_HOUR = time(7, 0)  # reminders of a day go out from 07:00 Europe/Berlin
 CATCH_UP = timedelta(days=2)  # a step missed longer ago than this is skipped, not sent late
+DIGEST_GRACE = timedelta(minutes=30)  # later than this after 07:00: into tomorrow's digest
 LEASE = timedelta(minutes=30)
 BATCH = 100
 BACKOFF = [timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4)]
@@ -67,6 +68,12 @@ def step_time(due: date, step: int) -> datetime:
 
 def backoff(attempts: int) -> timedelta:
     return BACKOFF[attempts - 1] if 0 < attempts <= len(BACKOFF) else MAX_BACKOFF
+
+
+def _next_morning(now: datetime) -> datetime:
+    local = now.astimezone(BERLIN)
+    day = local.date() if local.time() < REMINDER_HOUR else local.date() + timedelta(days=1)
+    return datetime.combine(day, REMINDER_HOUR, tzinfo=BERLIN)
 
 
 def _insert_ignoring_duplicates(rows: list[dict]) -> None:
@@ -118,6 +125,8 @@ def materialise(now: datetime) -> int:
     rows = []
     for deadline_id, (step, due_date, _org) in due.items():
         send_at = step_time(due_date, step)
+        # a digest goes out once a day: a step found late waits for the next morning's digest
+        digest_at = send_at if now - send_at <= DIGEST_GRACE else _next_morning(now)
         for user_id, channel in recipients.get(deadline_id, ()):
             rows.append(
                 {
@@ -127,8 +136,8 @@ def materialise(now: datetime) -> int:
                     "due_date": due_date,
                     "channel": channel,
                     "state": ReminderState.PENDING,
-                    "send_at": send_at,
-                    "next_attempt_at": send_at,
+                    "send_at": digest_at if channel == ReminderChannel.DIGEST else send_at,
+                    "next_attempt_at": digest_at if channel == ReminderChannel.DIGEST else send_at,
                     "attempts": 0,
                     "created_at": now,
                 }
@@ -271,22 +280,29 @@ def object_url(deadline: Deadline) -> str:
     return external_url("deadlines.detail", deadline_id=deadline.id)
 
 
-def _reminder_context(reminder: Reminder) -> dict:
+def _reminder_context(reminder: Reminder, today: date) -> dict:
+    """What a mail says is measured from the day it goes out, not from the step it was
+    planned for (a retried or caught-up reminder still tells the truth)."""
     deadline = reminder.deadline
     return {
         "deadline": deadline,
         "step": reminder.step,
-        "relative": relative_text(reminder.step),
+        "relative": relative_text((today - deadline.due_date).days),
         "kind": deadline.kind.label,
         "url": object_url(deadline),
     }
 
 
-def _single_message(reminder: Reminder):
-    ctx = _reminder_context(reminder)
+def _single_message(reminder: Reminder, today: date):
+    ctx = _reminder_context(reminder, today)
     ctx["recipient"] = reminder.recipient
     ctx["settings_url"] = external_url("deadlines.settings")
-    subject = f"Erinnerung: {reminder.deadline.title} – {ctx['relative']} ({reminder.deadline.due_date:%d.%m.%Y})"
+    subject = _(
+        "Erinnerung: %(title)s – %(relative)s (%(day)s)",
+        title=reminder.deadline.title,
+        relative=ctx["relative"],
+        day=f"{reminder.deadline.due_date:%d.%m.%Y}",
+    )
     return build_message(
         to=reminder.recipient.email,
         subject=subject,
@@ -296,7 +312,9 @@ def _single_message(reminder: Reminder):
 
 
 def _digest_message(recipient: User, reminders: list[Reminder], today: date):
-    items = sorted((_reminder_context(r) for r in reminders), key=lambda c: c["deadline"].due_date)
+    items = sorted(
+        (_reminder_context(r, today) for r in reminders), key=lambda c: c["deadline"].due_date
+    )
     ctx = {
         "recipient": recipient,
         "items": items,
@@ -401,7 +419,8 @@ def _send_immediate(clock, outbox: Outbox, mailer: Mailer, result: SweepResult, 
         if not ids:
             return
         # everything is read and rendered before the first commit expires the loaded rows
-        work = [(r.id, _single_message(r) if _still_valid(r) else None) for r in _load(ids)]
+        today = clock().astimezone(BERLIN).date()
+        work = [(r.id, _single_message(r, today) if _still_valid(r) else None) for r in _load(ids)]
         stale = [rid for rid, msg in work if msg is None]
         if stale:
             outbox.finish(stale, state=ReminderState.CANCELLED)

@@ -270,3 +270,26 @@ def test_two_scheduler_processes_deliver_each_reminder_once_across_an_outage(
     assert [rc for _out, rc in up] == [0, 0], up
     recipients = sorted(r[0] for r, _m in smtp.inbox.messages)
     assert recipients == sorted(f"proc{i}@example.org" for i in range(40))
+
+
+def test_a_late_found_reminder_waits_for_the_next_digest_and_tells_the_truth(db, smtp):
+    user = UserFactory(email="digest@example.org")
+    db.session.add(ReminderPreference(user_id=user.id, mode="taeglich"))
+    db.session.commit()
+    reminders.send_due_reminders(NOW)  # the 07:30 digest run: nothing for this user yet
+    DeadlineFactory(title="Spät angelegt", due_date=IN_3_DAYS, responsible_users=[user])
+
+    afternoon = NOW + timedelta(hours=7)  # 14:30: its -3 step is due, but the digest went out
+    assert reminders.send_due_reminders(afternoon).sent == 0
+    next_morning = NOW + timedelta(days=1, minutes=5)
+    assert reminders.send_due_reminders(next_morning).sent == 1
+    [msg] = smtp.inbox.to("digest@example.org")
+    assert "Spät angelegt – in 2 Tagen fällig" in msg.get_body(("plain",)).get_content()
+
+
+def test_immediate_mail_sent_late_counts_from_the_day_it_goes_out(db, smtp):
+    user = UserFactory(email="spaet@example.org")
+    DeadlineFactory(title="Nachzügler", due_date=IN_3_DAYS, responsible_users=[user])
+    reminders.send_due_reminders(NOW + timedelta(days=1))  # the scheduler was down a day
+    [msg] = smtp.inbox.to("spaet@example.org")
+    assert "in 2 Tagen fällig" in msg["Subject"]
