@@ -413,7 +413,10 @@ def deadline_page(
         )
     if filters.mine:
         stmt = stmt.where(_mine(user))
-    if filters.state == DeadlineState.OFFEN.value or not filters.state:
+    if filters.state == DeadlineState.OFFEN.value:
+        # among open deadlines the overdue ones are the earliest: date order (by index) suffices
+        stmt = stmt.order_by(Deadline.due_date, Deadline.due_time, Deadline.id)
+    elif not filters.state:
         stmt = stmt.order_by(overdue_first, Deadline.due_date, Deadline.due_time, Deadline.id)
     else:
         stmt = stmt.order_by(Deadline.due_date.desc(), Deadline.id.desc())
