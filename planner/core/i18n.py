@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_date, format_datetime, format_decimal
 
 SUPPORTED_LOCALES = ("de",)
+BERLIN = ZoneInfo("Europe/Berlin")  # the time zone of every date a user sees
 
 
 def select_locale() -> str:

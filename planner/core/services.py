@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from planner.core.audit import AuditEntry
+from planner.core.i18n import BERLIN
 from planner.core.pagination import Page, paginate
 from planner.extensions import db
-
-BERLIN = ZoneInfo("Europe/Berlin")
 
 # name -> callable returning a JSON-serialisable value for /health; domains add theirs.
 HEALTH_PROBES: dict[str, Callable[[], Any]] = {}

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
+from planner.core.i18n import BERLIN
 from planner.core.models import utcnow
 from planner.core.urls import external_url
 from planner.deadlines.models import Deadline, DeadlineState
-from planner.deadlines.services import BERLIN
 
 PRODID = "-//Planner//Strategische Sozialplanung//DE"
 UID_DOMAIN = "planner.sozialplanung"

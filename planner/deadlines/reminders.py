@@ -23,6 +23,7 @@ from sqlalchemy import Connection, and_, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import User
+from planner.core.i18n import BERLIN
 from planner.core.mail import MailConnectionError, Mailer, MailError, build_message
 from planner.core.urls import external_url
 from planner.deadlines.models import (
@@ -36,7 +37,6 @@ from planner.deadlines.models import (
     deadline_responsibles,
 )
 from planner.deadlines.services import (
-    BERLIN,
     DEADLINE_SOURCES,
     MAX_OFFSET_DAYS,
     offsets_for,

@@ -9,14 +9,15 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import Select, case, delete, exists, false, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.accounts.models import Organisation, User
+from planner.core.i18n import BERLIN
 from planner.core.models import utcnow
 from planner.core.pagination import Page, paginate
 from planner.core.permissions import Permission, role_can
@@ -32,8 +33,6 @@ from planner.deadlines.models import (
     deadline_responsibles,
 )
 from planner.extensions import db
-
-BERLIN = ZoneInfo("Europe/Berlin")
 
 # Days relative to the due date: negative before, 0 on the day, positive after (overdue).
 DEFAULT_OFFSETS: dict[DeadlineKind, tuple[int, ...]] = {
@@ -98,10 +97,10 @@ def offsets_for(kind: DeadlineKind | str, override: str | None) -> tuple[int, ..
 
 def describe_offset(step: int) -> str:
     if step < 0:
-        return f"{-step} Tag{'e' if step != -1 else ''} vorher"
+        return ngettext("%(num)s Tag vorher", "%(num)s Tage vorher", -step)
     if step == 0:
-        return "am Tag"
-    return f"{step} Tag{'e' if step != 1 else ''} danach"
+        return _("am Tag")
+    return ngettext("%(num)s Tag danach", "%(num)s Tage danach", step)
 
 
 # --- time helpers -------------------------------------------------------------------------
@@ -109,16 +108,6 @@ def describe_offset(step: int) -> str:
 
 def today_in_berlin(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(BERLIN).date()
-
-
-def due_datetime(deadline: Deadline) -> datetime | None:
-    if deadline.due_time is None:
-        return None
-    return datetime.combine(deadline.due_date, deadline.due_time, tzinfo=BERLIN)
-
-
-def is_overdue(deadline: Deadline, today: date) -> bool:
-    return deadline.state == DeadlineState.OFFEN and deadline.due_date < today
 
 
 # --- writing ------------------------------------------------------------------------------
