@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app
 
 
-def external_url(endpoint: str, **values) -> str:
+def url_builder() -> Callable[..., str]:
+    """A function ``(endpoint, **values) -> absolute URL``; bind once, build many links."""
     base = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
     )
-    return adapter.build(endpoint, values, force_external=True)
+
+    def build(endpoint: str, **values) -> str:
+        return adapter.build(endpoint, values, force_external=True)
+
+    return build
+
+
+def external_url(endpoint: str, **values) -> str:
+    return url_builder()(endpoint, **values)

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from planner.core.i18n import BERLIN
 from planner.core.models import utcnow
-from planner.core.urls import external_url
+from planner.core.urls import url_builder
 from planner.deadlines.models import Deadline, DeadlineState
 
 PRODID = "-//Planner//Strategische Sozialplanung//DE"
 UID_DOMAIN = "planner.sozialplanung"
 
 
-def _event(deadline: Deadline, stamp: datetime, base_url: str) -> Event:
+def _event(deadline: Deadline, stamp: datetime, url: Callable[..., str]) -> Event:
     event = Event()
     event.add("uid", f"frist-{deadline.uid}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("sequence", deadline.sequence or 0)
-    prefix = {DeadlineState.ERLEDIGT: "[erledigt] ", DeadlineState.VERSAEUMT: "[versäumt] "}.get(
-        deadline.state, ""
-    )
+    prefix = f"[{deadline.state.label}] " if deadline.state != DeadlineState.OFFEN else ""
     event.add("summary", f"{prefix}{deadline.kind.label}: {deadline.title}")
     if deadline.due_time is None:
         event.add("dtstart", deadline.due_date)  # VALUE=DATE: an all-day event
@@ -33,14 +33,17 @@ def _event(deadline: Deadline, stamp: datetime, base_url: str) -> Event:
         start = datetime.combine(deadline.due_date, deadline.due_time, tzinfo=BERLIN)
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(hours=1))
-    description = [f"Art: {deadline.kind.label}", f"Status: {deadline.state.label}"]
+    description = [
+        _("Art: %(kind)s", kind=deadline.kind.label),
+        _("Status: %(state)s", state=deadline.state.label),
+    ]
     if deadline.organisation is not None:
-        description.append(f"Verantwortlich: {deadline.organisation.name}")
+        description.append(_("Verantwortlich: %(org)s", org=deadline.organisation.name))
     if deadline.notes:
         description += ["", deadline.notes]
     event.add("description", "\n".join(description))
     event.add("status", "CANCELLED" if deadline.state == DeadlineState.VERSAEUMT else "CONFIRMED")
-    event.add("url", f"{base_url}/fristen/{deadline.id}")
+    event.add("url", url("deadlines.detail", deadline_id=deadline.id))
     return event
 
 
@@ -87,9 +90,9 @@ def calendar_for(deadlines: list[Deadline], name: str) -> bytes:
     stamp = utcnow().replace(microsecond=0)
     if any(d.due_time is not None for d in deadlines):
         cal.add_component(_berlin_timezone())
-    base_url = external_url("deadlines.index").rsplit("/fristen/", 1)[0]
+    url = url_builder()
     for deadline in deadlines:
-        cal.add_component(_event(deadline, stamp, base_url))
+        cal.add_component(_event(deadline, stamp, url))
     return cal.to_ical()
 
 
