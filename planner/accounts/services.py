@@ -168,7 +168,12 @@ def update_user(
                 "oder sich deaktivieren."
             )
         )
-    if user.role == Role.ADMIN and (role != Role.ADMIN or not active) and _active_admins() <= 1:
+    if (
+        user.role == Role.ADMIN
+        and user.active
+        and (role != Role.ADMIN or not active)
+        and _active_admins() <= 1
+    ):
         raise AccountError(_("Es muss mindestens ein aktives Administrationskonto geben."))
     user.email, user.name, user.role = email, name.strip(), role
     user.organisation, user.active = organisation, active

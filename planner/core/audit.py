@@ -117,8 +117,10 @@ def _actor() -> tuple[int | None, str]:
 
 
 def _identity(obj) -> str:
-    ident = inspect(obj).identity
-    return ",".join(str(v) for v in ident) if ident else "?"
+    state = inspect(obj)
+    # a row inserted by this flush has its primary key, but no identity key yet
+    ident = state.identity or state.mapper.primary_key_from_instance(obj)
+    return ",".join(str(v) for v in ident) if ident and None not in ident else "?"
 
 
 def _keep_old_value(target, value, oldvalue, initiator):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown as md
 import nh3
 from markupsafe import Markup
@@ -19,6 +21,10 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["extra", "sane_lists"]
+# column alignment as the allowed align attribute (the default inline style would be stripped)
+EXTENSION_CONFIGS = {"extra": {"tables": {"use_align_attribute": True}}}
+# the page has its own <h1>: a user's top-level heading becomes an <h2> instead of losing its tag
+_H1 = re.compile(r"<(/?)h1(?=[\s/>])", re.IGNORECASE)
 
 
 def render_markdown(text: str | None) -> Markup:
@@ -26,7 +32,10 @@ def render_markdown(text: str | None) -> Markup:
     ``javascript:`` URLs never survive; links get rel="noopener noreferrer"."""
     if not text:
         return Markup("")
-    html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
+    html = md.markdown(
+        text, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
+    )
+    html = _H1.sub(r"<\1h2", html)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
