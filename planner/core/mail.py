@@ -10,43 +10,62 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from email.header import Header
-from email.message import Message
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+from email import policy
+from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import idna
 from flask import current_app
 
 SMTP_TIMEOUT = 20
 
 
 class MailError(Exception):
-    """Sending one message failed; the message text is shown to admins."""
+    """Sending one message failed; the message text is shown to admins. ``permanent``: trying
+    again cannot help (the server refuses the address for good)."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class MailConnectionError(MailError):
     """The mail server cannot be reached: nothing else will go out in this run."""
 
 
-def build_message(*, to: str, subject: str, text: str, html: str | None = None) -> Message:
-    """A German plain-text mail with an optional HTML alternative (UTF-8, quoted-printable)."""
-    body = MIMEText(text, "plain", "utf-8")
-    if html:
-        msg: Message = MIMEMultipart("alternative")
-        msg.attach(body)
-        msg.attach(MIMEText(html, "html", "utf-8"))
-    else:
-        msg = body
+def transport_address(address: str) -> str:
+    """An address as it goes over the wire: an internationalised domain in its ASCII form
+    (IDNA, ``tëst.example`` -> ``xn--tst-jma.example``), so every server accepts it. A local
+    part with non-ASCII letters stays as it is and needs a server that offers SMTPUTF8."""
+    local, _at, domain = address.strip().rpartition("@")
+    if not local or domain.isascii():
+        return address.strip()
+    try:
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    except idna.IDNAError as exc:
+        raise MailError(
+            f"Ungültige Domain in der Adresse {address}: {exc}", permanent=True
+        ) from exc
+    return f"{local}@{domain}"
+
+
+def build_message(*, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+    """A German plain-text mail with an optional HTML alternative (UTF-8). Built with the
+    modern e-mail API, so a recipient with an internationalised address can be sent to with
+    SMTPUTF8 where the server offers it."""
+    msg = EmailMessage(policy=policy.SMTP)
     sender = current_app.config["MAIL_FROM"]
     msg["From"] = sender
-    msg["To"] = to
-    msg["Subject"] = Header(subject, "utf-8")
+    msg["To"] = transport_address(to)
+    msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip(">"))
     msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(text, charset="utf-8", cte="quoted-printable")
+    if html:
+        msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     return msg
 
 
@@ -94,22 +113,38 @@ class Mailer:
             raise MailConnectionError(f"SMTP-Verbindung zu {host} fehlgeschlagen: {exc}") from exc
         return smtp
 
-    def send(self, msg: Message) -> None:
+    def send(self, msg: EmailMessage) -> None:
         if not self.url:
             self._to_folder(msg)
             return
         if self._smtp is None:
             self._smtp = self._connect()
+        # smtplib's exceptions are OSErrors: the specific ones first, the broken connection last
         try:
             self._smtp.send_message(msg)
-        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        except smtplib.SMTPServerDisconnected as exc:
             self.close()
             raise MailConnectionError(f"Verbindung zum Mailserver abgebrochen: {exc}") from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            raise MailError(
+                f"Der Mailserver nimmt keine internationalisierten Adressen an (SMTPUTF8 fehlt): "
+                f"{msg['To']}",
+                permanent=True,
+            ) from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _text in exc.recipients.values()]
+            raise MailError(
+                f"Der Mailserver lehnt die Adresse {msg['To']} ab: {exc.recipients}",
+                permanent=all(500 <= code < 600 for code in codes),
+            ) from exc
         except smtplib.SMTPException as exc:
-            # refused recipient or message: this one fails, the connection stays usable
+            # refused sender or message: this one fails, the connection stays usable
             raise MailError(f"Versand an {msg['To']} fehlgeschlagen: {exc}") from exc
+        except OSError as exc:
+            self.close()
+            raise MailConnectionError(f"Verbindung zum Mailserver abgebrochen: {exc}") from exc
 
-    def _to_folder(self, msg: Message) -> None:
+    def _to_folder(self, msg: EmailMessage) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = msg["Message-ID"].strip("<>").replace("@", "_").replace("/", "_")
-        (self.folder / f"{name}.eml").write_bytes(bytes(msg))
+        (self.folder / f"{name}.eml").write_bytes(msg.as_bytes(policy=msg.policy.clone(utf8=True)))

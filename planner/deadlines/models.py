@@ -146,6 +146,8 @@ class ReminderState(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     CANCELLED = "cancelled"
+    # given up: the message cannot be built or the server refuses it for good (see last_error)
+    FAILED = "failed"
 
 
 class ReminderChannel(enum.StrEnum):
@@ -199,6 +201,14 @@ class Reminder(db.Model):
             postgresql_where=text("state = 'pending'"),
         ),
         Index("ix_reminders_deadline_state", "deadline_id", "state"),
+        # the outbox page: the latest sent mails, and the rows given up
+        Index("ix_reminders_sent_at", "sent_at"),
+        Index(
+            "ix_reminders_failed",
+            "next_attempt_at",
+            sqlite_where=text("state = 'failed'"),
+            postgresql_where=text("state = 'failed'"),
+        ),
         CheckConstraint("attempts >= 0", name="attempts_positive"),
     )
 

@@ -1,11 +1,16 @@
 """The reminder sweep: materialise due reminders into the outbox, claim them, send them.
 
 Exactly once: every reminder is an outbox row with a unique key (deadline, recipient, step,
-due date). Rows are inserted with ON CONFLICT DO NOTHING and claimed with a lease in one
-atomic UPDATE (on PostgreSQL over ``FOR UPDATE SKIP LOCKED``), so concurrent sweeps never
-take the same row. A row is marked sent in its own commit right after the SMTP server
-accepted it; when SMTP fails the row stays pending and is retried with back-off. A process
-killed mid-sweep leaves claimed rows whose lease simply runs out.
+due date). Rows are inserted with ON CONFLICT DO NOTHING and claimed with a lease: a bounded
+``SELECT ... LIMIT n`` (on PostgreSQL ``FOR UPDATE SKIP LOCKED``) picks the ids, one UPDATE
+that re-checks the condition takes them, so a claim never holds more than its batch whatever
+plan the database picks, and concurrent sweeps never take the same row. Before each send the
+sweep makes sure the lease is still its own (renewing it well before it runs out), so a sweep
+that stalls past its lease cannot send a row another sweep has taken over. A row is marked
+sent in its own commit right after the SMTP server accepted it; a temporary failure leaves it
+pending with back-off, a permanent one (or any error building that one message) marks that
+row failed with its reason and the sweep goes on with the others. A process killed mid-sweep
+leaves claimed rows whose lease simply runs out.
 """
 
 from __future__ import annotations
@@ -19,12 +24,13 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Connection, and_, delete, func, or_, select, update
+from sqlalchemy import Connection, and_, case, delete, func, literal, or_, select, true, update
 from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import User
 from planner.core.i18n import BERLIN
 from planner.core.mail import MailConnectionError, Mailer, MailError, build_message
+from planner.core.models import UTCDateTime
 from planner.core.urls import external_url
 from planner.deadlines.models import (
     Deadline,
@@ -39,6 +45,7 @@ from planner.deadlines.models import (
 from planner.deadlines.services import (
     DEADLINE_SOURCES,
     MAX_OFFSET_DAYS,
+    can_see,
     offsets_for,
 )
 from planner.extensions import db
@@ -50,6 +57,7 @@ LEASE = timedelta(minutes=30)
 BATCH = 100
 BACKOFF = [timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4)]
 MAX_BACKOFF = timedelta(hours=8)
+MAX_ATTEMPTS = 8  # then the row is given up (failed) and shown to the administration
 SWEEP_HISTORY = timedelta(days=7)
 
 
@@ -59,6 +67,7 @@ class SweepResult:
     sent: int = 0
     failed: int = 0
     cancelled: int = 0
+    lost: int = 0  # rows whose lease another sweep took over: not sent by this one
     errors: list[str] = field(default_factory=list)
 
 
@@ -204,14 +213,20 @@ class Outbox:
     """Claims and settles outbox rows on one connection of its own, committing each step at
     once (the ORM session only reads). ``token`` marks this sweep's claims."""
 
-    def __init__(self, connection: Connection, token: str) -> None:
+    def __init__(self, connection: Connection, token: str, lease: timedelta = LEASE) -> None:
         self.conn = connection
         self.token = token
+        self.lease = lease
         self.table = Reminder.__table__
+        # the rows this sweep holds, and when that was last confirmed (claim or renewal)
+        self.held: set[int] = set()
+        self.confirmed_at: datetime | None = None
 
     def claim(self, now: datetime, *, extra=None, limit: int = BATCH) -> list[int]:
-        """Atomically take up to ``limit`` due rows (on PostgreSQL skipping rows another
-        sweep has locked); the claim is committed before anything is sent."""
+        """Take up to ``limit`` due rows and commit the claim before anything is sent. The ids
+        are picked by a bounded query first (on PostgreSQL skipping rows another sweep has
+        locked), then taken by an UPDATE that checks the condition again: never more than
+        ``limit``, never a row another sweep holds."""
         condition = _claimable(now) if extra is None else and_(_claimable(now), extra)
         pick = (
             select(Reminder.id)
@@ -221,17 +236,49 @@ class Outbox:
         )
         if self.conn.dialect.name == "postgresql":
             pick = pick.with_for_update(skip_locked=True)
-        stmt = (
-            update(self.table)
-            .where(self.table.c.id.in_(pick.scalar_subquery()), condition)
-            .values(claim_token=self.token, claimed_until=now + LEASE)
-            .returning(self.table.c.id)
-        )
-        ids = [row[0] for row in self.conn.execute(stmt)]
+        picked = [row[0] for row in self.conn.execute(pick)]
+        ids: list[int] = []
+        if picked:
+            stmt = (
+                update(self.table)
+                .where(self.table.c.id.in_(picked), condition)
+                .values(claim_token=self.token, claimed_until=now + self.lease)
+                .returning(self.table.c.id)
+            )
+            ids = sorted(row[0] for row in self.conn.execute(stmt))
         self.conn.commit()
+        self.held, self.confirmed_at = set(ids), now
         return ids
 
+    def still_mine(self, ids: list[int], now: datetime) -> set[int]:
+        """Which of ``ids`` this sweep still holds. Within the first third of the lease since
+        the claim or the last renewal nobody else can hold them; later the lease is renewed in
+        one UPDATE, and rows another sweep has taken meanwhile drop out."""
+        if not ids:
+            return set()
+        if self.confirmed_at is not None and now - self.confirmed_at < self.lease / 3:
+            return set(ids) & self.held
+        t = self.table
+        kept = {
+            row[0]
+            for row in self.conn.execute(
+                update(t)
+                .where(
+                    t.c.id.in_(ids),
+                    t.c.claim_token == self.token,
+                    t.c.state == ReminderState.PENDING.value,
+                )
+                .values(claimed_until=now + self.lease)
+                .returning(t.c.id)
+            )
+        }
+        self.conn.commit()
+        self.held, self.confirmed_at = kept, now
+        return kept
+
     def finish(self, ids: list[int], **values) -> None:
+        if not ids:
+            return
         self.conn.execute(
             update(self.table)
             .where(self.table.c.id.in_(ids), self.table.c.claim_token == self.token)
@@ -239,22 +286,42 @@ class Outbox:
         )
         self.conn.commit()
 
-    def fail(self, ids: list[int], now: datetime, error: str) -> None:
-        """Back to pending with one more attempt, the error, and a later next attempt."""
+    def release(self, ids: list[int]) -> None:
+        """Give rows back untouched (another sweep, or the next one, sends them)."""
+        self.finish(ids)
+
+    def fail(self, ids: list[int], now: datetime, error: str, *, permanent: bool = False) -> None:
+        """One more attempt, the error, and a later next attempt (growing back-off); after
+        MAX_ATTEMPTS, or at once for a permanent error, the rows are given up. One UPDATE for
+        all ``ids``."""
+        if not ids:
+            return
         t = self.table
-        rows = self.conn.execute(select(t.c.id, t.c.attempts).where(t.c.id.in_(ids))).all()
-        for row_id, attempts in rows:
-            self.conn.execute(
-                update(t)
-                .where(t.c.id == row_id, t.c.claim_token == self.token)
-                .values(
-                    claim_token=None,
-                    claimed_until=None,
-                    attempts=attempts + 1,
-                    last_error=error[:2000],
-                    next_attempt_at=now + backoff(attempts + 1),
-                )
+        at = lambda delta: literal(now + delta, UTCDateTime())  # noqa: E731
+        next_attempt = case(
+            *((t.c.attempts == n, at(delay)) for n, delay in enumerate(BACKOFF)),
+            else_=at(MAX_BACKOFF),
+        )
+        state = (
+            ReminderState.FAILED.value
+            if permanent
+            else case(
+                (t.c.attempts + 1 >= MAX_ATTEMPTS, ReminderState.FAILED.value),
+                else_=ReminderState.PENDING.value,
             )
+        )
+        self.conn.execute(
+            update(t)
+            .where(t.c.id.in_(ids), t.c.claim_token == self.token)
+            .values(
+                claim_token=None,
+                claimed_until=None,
+                attempts=t.c.attempts + 1,
+                last_error=error[:2000],
+                next_attempt_at=next_attempt,
+                state=state,
+            )
+        )
         self.conn.commit()
 
 
@@ -343,6 +410,7 @@ def _load(ids: list[int]) -> list[Reminder]:
             .where(Reminder.id.in_(ids))
             .options(
                 joinedload(Reminder.deadline).joinedload(Deadline.organisation),
+                joinedload(Reminder.deadline).selectinload(Deadline.responsible_users),
                 joinedload(Reminder.recipient),
             )
             .order_by(Reminder.id)
@@ -351,19 +419,31 @@ def _load(ids: list[int]) -> list[Reminder]:
 
 
 def _still_valid(reminder: Reminder) -> bool:
-    d = reminder.deadline
+    """Checked when the mail is built, not when the row was queued: the deadline is still
+    open on that date, the recipient active, and still allowed to see it (a user moved to
+    another organisation no longer gets its title)."""
+    d, recipient = reminder.deadline, reminder.recipient
     return (
         d.state == DeadlineState.OFFEN
         and d.due_date == reminder.due_date
-        and reminder.recipient.active
+        and recipient.active
+        and can_see(recipient, d)
     )
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if not isinstance(exc, MailError) else str(exc)
 
 
 # --- the sweep ----------------------------------------------------------------------------
 
 
 def send_due_reminders(
-    now: datetime, *, mailer: Mailer | None = None, batch: int = BATCH
+    now: datetime,
+    *,
+    mailer: Mailer | None = None,
+    batch: int = BATCH,
+    lease: timedelta = LEASE,
 ) -> SweepResult:
     """One sweep at the explicit time ``now``: materialise, claim, send. Safe to run in
     several processes at once. Commits its own work in small steps."""
@@ -380,7 +460,7 @@ def send_due_reminders(
     own_mailer = mailer is None
     mailer = mailer or Mailer()
     connection = db.engine.connect()
-    outbox = Outbox(connection, secrets.token_hex(16))
+    outbox = Outbox(connection, secrets.token_hex(16), lease)
     try:
         result.created = materialise(now)
         db.session.commit()
@@ -411,6 +491,52 @@ def send_due_reminders(
     return result
 
 
+def _drop_stale(reminders: list[Reminder], outbox: Outbox, result: SweepResult) -> list[Reminder]:
+    """Rows no longer valid are cancelled (one UPDATE); returns the others."""
+    stale = {r.id for r in reminders if not _still_valid(r)}
+    if stale:
+        outbox.finish(sorted(stale), state=ReminderState.CANCELLED)
+        result.cancelled += len(stale)
+    return [r for r in reminders if r.id not in stale]
+
+
+def _deliver(mailer: Mailer, msg, ids: list[int], outbox: Outbox, clock, result) -> None:
+    """Send one message for ``ids`` and settle them. A broken connection stops the sweep (the
+    caller fails the rest); anything else concerns this message alone."""
+    try:
+        mailer.send(msg)
+    except MailConnectionError:
+        raise
+    except MailError as exc:
+        outbox.fail(ids, clock(), str(exc), permanent=exc.permanent)
+        result.failed += len(ids)
+        result.errors.append(str(exc))
+    except Exception as exc:  # noqa: BLE001 - one bad message must not stop the others
+        current_app.logger.exception("reminder %s: sending failed", ids)
+        mailer.close()  # the SMTP dialogue may be in an unknown state
+        outbox.fail(ids, clock(), _reason(exc), permanent=True)
+        result.failed += len(ids)
+        result.errors.append(_reason(exc))
+    else:
+        # committed at once: a reminder the server accepted is never sent again
+        outbox.finish(ids, state=ReminderState.SENT, sent_at=clock())
+        result.sent += len(ids)
+
+
+def _try_build(make, ids: list[int], outbox: Outbox, clock, result: SweepResult):
+    """``make()``, the message for ``ids``; if building it fails, those rows are given up with
+    the reason and None is returned (the others go on)."""
+    try:
+        return make()
+    except MailError as exc:
+        outbox.fail(ids, clock(), str(exc), permanent=exc.permanent)
+    except Exception as exc:  # noqa: BLE001 - one bad message must not stop the others
+        current_app.logger.exception("reminder %s: message could not be built", ids)
+        outbox.fail(ids, clock(), _reason(exc), permanent=True)
+    result.failed += len(ids)
+    return None
+
+
 def _send_immediate(clock, outbox: Outbox, mailer: Mailer, result: SweepResult, batch: int) -> None:
     while True:
         ids = outbox.claim(
@@ -420,28 +546,24 @@ def _send_immediate(clock, outbox: Outbox, mailer: Mailer, result: SweepResult, 
             return
         # everything is read and rendered before the first commit expires the loaded rows
         today = clock().astimezone(BERLIN).date()
-        work = [(r.id, _single_message(r, today) if _still_valid(r) else None) for r in _load(ids)]
-        stale = [rid for rid, msg in work if msg is None]
-        if stale:
-            outbox.finish(stale, state=ReminderState.CANCELLED)
-            result.cancelled += len(stale)
-        pending = [(rid, msg) for rid, msg in work if msg is not None]
-        for index, (reminder_id, msg) in enumerate(pending):
+        work = []
+        for r in _drop_stale(_load(ids), outbox, result):
+            msg = _try_build(
+                lambda r=r, today=today: _single_message(r, today), [r.id], outbox, clock, result
+            )
+            if msg is not None:
+                work.append((r.id, msg))
+        for index, (reminder_id, msg) in enumerate(work):
+            rest = [rid for rid, _m in work[index:]]
+            if reminder_id not in outbox.still_mine(rest, clock()):
+                result.lost += 1
+                continue
             try:
-                mailer.send(msg)
+                _deliver(mailer, msg, [reminder_id], outbox, clock, result)
             except MailConnectionError as exc:
-                rest = [rid for rid, _m in pending[index:]]
                 outbox.fail(rest, clock(), str(exc))
                 result.failed += len(rest)
                 raise
-            except MailError as exc:
-                outbox.fail([reminder_id], clock(), str(exc))
-                result.failed += 1
-                result.errors.append(str(exc))
-            else:
-                # committed at once: a reminder the server accepted is never sent again
-                outbox.finish([reminder_id], state=ReminderState.SENT, sent_at=clock())
-                result.sent += 1
 
 
 def _send_digests(clock, outbox: Outbox, mailer: Mailer, result: SweepResult, today: date) -> None:
@@ -461,28 +583,28 @@ def _send_digests(clock, outbox: Outbox, mailer: Mailer, result: SweepResult, to
         )
         if not ids:
             continue  # another sweep took them
-        reminders = _load(ids)
-        valid = [r for r in reminders if _still_valid(r)]
-        stale = [r.id for r in reminders if not _still_valid(r)]
-        if stale:
-            outbox.finish(stale, state=ReminderState.CANCELLED)
-            result.cancelled += len(stale)
+        valid = _drop_stale(_load(ids), outbox, result)
         if not valid:
             continue
         valid_ids = [r.id for r in valid]
+        msg = _try_build(
+            lambda valid=valid: _digest_message(valid[0].recipient, valid, today),
+            valid_ids, outbox, clock, result,
+        )  # fmt: skip
+        if msg is None:
+            continue
+        mine = outbox.still_mine(valid_ids, clock())
+        if mine != set(valid_ids):
+            # part of the digest went to another sweep: give the rest back, it sends them all
+            outbox.release(sorted(mine))
+            result.lost += len(valid_ids)
+            continue
         try:
-            mailer.send(_digest_message(valid[0].recipient, valid, today))
+            _deliver(mailer, msg, valid_ids, outbox, clock, result)
         except MailConnectionError as exc:
             outbox.fail(valid_ids, clock(), str(exc))
             result.failed += len(valid_ids)
             raise
-        except MailError as exc:
-            outbox.fail(valid_ids, clock(), str(exc))
-            result.failed += len(valid_ids)
-            result.errors.append(str(exc))
-        else:
-            outbox.finish(valid_ids, state=ReminderState.SENT, sent_at=clock())
-            result.sent += len(valid_ids)
 
 
 # --- for /health and the admin page -------------------------------------------------------
@@ -498,6 +620,7 @@ def last_sweep() -> SweepRun | None:
 
 
 def failing_count() -> int:
+    """Rows being retried after an error (pending with attempts)."""
     return (
         db.session.scalar(
             select(func.count())
@@ -508,12 +631,40 @@ def failing_count() -> int:
     )
 
 
+def failed_count() -> int:
+    """Rows given up (partial index on failed rows)."""
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(Reminder).where(Reminder.state == ReminderState.FAILED)
+        )
+        or 0
+    )
+
+
 def failing_reminders(limit: int = 100) -> list[Reminder]:
+    """Given up first, then the ones being retried."""
+    rows = []
+    for state, extra in (
+        (ReminderState.FAILED, true()),
+        (ReminderState.PENDING, Reminder.attempts > 0),
+    ):
+        rows += db.session.scalars(
+            select(Reminder)
+            .where(Reminder.state == state, extra)
+            .order_by(Reminder.next_attempt_at.desc())
+            .limit(limit)
+            .options(joinedload(Reminder.deadline), joinedload(Reminder.recipient))
+        )
+    return rows[:limit]
+
+
+def recently_sent(limit: int = 50) -> list[Reminder]:
+    """The latest mails that went out: which reminder to whom, when."""
     return list(
         db.session.scalars(
             select(Reminder)
-            .where(Reminder.state == ReminderState.PENDING, Reminder.attempts > 0)
-            .order_by(Reminder.next_attempt_at)
+            .where(Reminder.sent_at.is_not(None))
+            .order_by(Reminder.sent_at.desc(), Reminder.id.desc())
             .limit(limit)
             .options(joinedload(Reminder.deadline), joinedload(Reminder.recipient))
         )

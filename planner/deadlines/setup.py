@@ -29,6 +29,7 @@ def _health():
     return {
         "last_sweep": last.finished_at.isoformat() if last else None,
         "failing": reminders.failing_count(),
+        "failed": reminders.failed_count(),
     }
 
 

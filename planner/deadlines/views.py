@@ -309,4 +309,6 @@ def outbox():
         sweeps=reminders.recent_sweeps(),
         counts=reminders.outbox_counts(),
         failing=reminders.failing_reminders(),
+        sent=reminders.recently_sent(),
+        max_attempts=reminders.MAX_ATTEMPTS,
     )

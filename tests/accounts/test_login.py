@@ -181,11 +181,14 @@ def test_four_failures_do_not_lock_the_account(client, db):
     assert post_login(client, "ziel@kreis.example", PASSWORD).status_code == 302
     assert logged_in(client)
     # a successful login forgets the failures of the account
-    assert db.session.scalar(
-        select(func.count()).select_from(LoginFailure).where(
-            LoginFailure.email == "ziel@kreis.example"
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.email == "ziel@kreis.example")
         )
-    ) == 0
+        == 0
+    )
 
 
 def test_failures_for_one_account_from_many_addresses_lock_the_account(client, db):
@@ -242,8 +245,7 @@ def test_old_failures_no_longer_lock(client, db, minutes_ago, locked):
     UserFactory(email="ziel@kreis.example")
     at = utcnow() - timedelta(minutes=minutes_ago)
     db.session.add_all(
-        LoginFailure(email="ziel@kreis.example", remote_addr=f"10.3.0.{i}", at=at)
-        for i in range(5)
+        LoginFailure(email="ziel@kreis.example", remote_addr=f"10.3.0.{i}", at=at) for i in range(5)
     )
     db.session.commit()
     response = post_login(client, "ziel@kreis.example", PASSWORD)

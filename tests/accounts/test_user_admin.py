@@ -105,7 +105,9 @@ def test_list_shows_every_user_with_role_organisation_and_status(client, db, log
     UserFactory(name="Clara Carl", role="viewer", active=False)
     rows = table_rows(client.get("/admin/users"))
     assert [row.split(" ")[0] for row in rows] == ["Anna", "Bert", "Clara"]
-    assert rows[1].startswith("Bert Bornheim bert@kreis.example Datenlieferung Stadt Siegburg aktiv")
+    assert rows[1].startswith(
+        "Bert Bornheim bert@kreis.example Datenlieferung Stadt Siegburg aktiv"
+    )
     assert "Politik (lesend)" in rows[2] and "deaktiviert" in rows[2]
 
 
@@ -288,9 +290,7 @@ def test_admin_reactivates_a_user(app, client, db, login_as):
 def test_admin_resets_a_password_and_lifts_the_lockout(app, client, db, login_as):
     login_as("admin")
     user = UserFactory(name="Vera Vergessen")
-    db.session.add_all(
-        LoginFailure(email=user.email, remote_addr=f"10.9.0.{i}") for i in range(5)
-    )
+    db.session.add_all(LoginFailure(email=user.email, remote_addr=f"10.9.0.{i}") for i in range(5))
     db.session.commit()
     response = client.post(f"/admin/users/{user.id}/password", data={"password": "neu-gesetzt-99"})
     assert response.status_code == 302

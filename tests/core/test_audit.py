@@ -51,9 +51,7 @@ def edit_user(client, user: User, **changes):
 # --- what is recorded -----------------------------------------------------------------------
 
 
-def test_a_change_through_the_ui_is_recorded_with_actor_and_old_and_new_value(
-    client, db, login_as
-):
+def test_a_change_through_the_ui_is_recorded_with_actor_and_old_and_new_value(client, db, login_as):
     admin = login_as("admin", name="Anna Admin", email="anna@kreis.example")
     user = UserFactory(name="Vorher Name", role="viewer")
     before = count_entries(db)
@@ -163,9 +161,7 @@ def test_many_to_many_changes_are_recorded(db):
     db.session.commit()
     change = entries(db, "Deadline")[-1]
     assert change.action == "update"
-    assert change.changes == {
-        "responsible_users": [f"Anna <{anna.email}>", f"Paul <{paul.email}>"]
-    }
+    assert change.changes == {"responsible_users": [f"Anna <{anna.email}>", f"Paul <{paul.email}>"]}
 
 
 def test_deleting_an_expired_object_keeps_its_values(db):

@@ -88,9 +88,7 @@ def test_user_creation_without_token_is_refused(client, db, login_as):
 def test_a_forged_token_is_refused(client, db, login_as, token):
     login_as("admin")
     users = count(db, User)
-    response = client.post(
-        "/admin/users/new", data={**NEW_USER, "csrf_token": token}, csrf=False
-    )
+    response = client.post("/admin/users/new", data={**NEW_USER, "csrf_token": token}, csrf=False)
     assert_refused(response)
     assert count(db, User) == users
 
@@ -111,6 +109,9 @@ def test_the_same_post_with_its_token_goes_through(client, db, login_as):
     """The counterpart: the refusals above are due to the token alone."""
     login_as("admin")
     assert client.post("/admin/users/new", data=NEW_USER).status_code == 302
-    assert db.session.scalar(
-        select(func.count()).select_from(User).where(User.email == NEW_USER["email"])
-    ) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(User).where(User.email == NEW_USER["email"])
+        )
+        == 1
+    )

@@ -79,9 +79,7 @@ def _snapshot() -> dict[str, list[tuple]]:
     """Every row of every table, to prove that a refused request changed nothing."""
     _db.session.expire_all()
     return {
-        table.name: sorted(
-            (tuple(row) for row in _db.session.execute(select(table))), key=repr
-        )
+        table.name: sorted((tuple(row) for row in _db.session.execute(select(table))), key=repr)
         for table in _db.metadata.sorted_tables
     }
 

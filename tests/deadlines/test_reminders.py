@@ -207,7 +207,11 @@ def test_failed_reminder_of_an_old_date_is_dropped_when_the_date_moves(db, smtp)
 
 
 def test_health_reports_the_last_sweep(client, db, smtp):
-    assert client.get("/health").json["reminders"] == {"last_sweep": None, "failing": 0}
+    assert client.get("/health").json["reminders"] == {
+        "last_sweep": None,
+        "failing": 0,
+        "failed": 0,
+    }
     reminders.send_due_reminders(NOW)
     assert client.get("/health").json["reminders"]["last_sweep"].startswith("2030-03-10T06:30")
 
