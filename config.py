@@ -8,6 +8,10 @@ PLANNER_MAIL_URL       smtp://user:pass@host:port or smtps://...; unset: mails g
 PLANNER_MAIL_FROM      sender address of outgoing mail
 PLANNER_SCHEDULER      "inline" runs the reminder sweep inside the web process, "off" does not
 PLANNER_UPLOAD_DIR     where uploaded files are kept (default: instance/uploads)
+PLANNER_PROXY_HOPS     number of reverse proxies in front of Planner (nginx: 1); their
+                       X-Forwarded-For/-Proto/-Host are trusted that many hops deep. 0 (default)
+                       trusts none: then every user behind a proxy shares one client address.
+PLANNER_DB_STATEMENT_TIMEOUT  seconds one SQL statement may run on PostgreSQL (default 30)
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ class Config:
     MAIL_FROM = _env("PLANNER_MAIL_FROM", "planner@localhost")
     SCHEDULER = _env("PLANNER_SCHEDULER", "off")
     UPLOAD_DIR = _env("PLANNER_UPLOAD_DIR")
+    PROXY_HOPS = int(_env("PLANNER_PROXY_HOPS", "0"))
+    DB_STATEMENT_TIMEOUT = int(_env("PLANNER_DB_STATEMENT_TIMEOUT", "30"))
+    HSTS = False
 
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
@@ -48,8 +55,7 @@ class Config:
 
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads are checked again per type
 
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_MINUTES = 15
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds a "Passwort vergessen?" link is valid
     PAGE_SIZE = 50
 
     @classmethod
@@ -59,6 +65,18 @@ class Config:
         instance.mkdir(parents=True, exist_ok=True)
         if not app.config.get("SQLALCHEMY_DATABASE_URI"):
             app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'planner.db'}"
+        uri = app.config["SQLALCHEMY_DATABASE_URI"]
+        if uri.startswith("postgresql"):
+            # fail fast instead of hanging: a connection within 5 s, no statement beyond the
+            # timeout; JIT compiling cost more than these short queries take
+            options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+            connect_args = dict(options.get("connect_args") or {})
+            connect_args.setdefault("connect_timeout", 5)
+            connect_args.setdefault(
+                "options", f"-c statement_timeout={app.config['DB_STATEMENT_TIMEOUT']}s -c jit=off"
+            )
+            options["connect_args"] = connect_args
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
         if not app.config.get("UPLOAD_DIR"):
             app.config["UPLOAD_DIR"] = str(instance / "uploads")
         app.config.setdefault("MAIL_DIR", str(instance / "mail"))
@@ -91,6 +109,7 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS = True
 
     @classmethod
     def init_app(cls, app) -> None:

@@ -18,6 +18,16 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     config_class.init_app(app)
 
+    from planner.core.urls import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # behind nginx or Apache: the client address, scheme and host from X-Forwarded-*
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     register_extensions(app)
     register_blueprints(app)
     register_shell(app)

@@ -12,9 +12,16 @@ def _register_loader() -> None:
     from planner.extensions import db, login_manager
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    def load_user(session_id: str):
+        """The session holds "id:version"; a session issued before the last logout, password
+        change or reset carries an old version and is no longer accepted."""
+        user_id, _sep, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 18:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or int(version) != (user.session_version or 0):
+            return None
+        return user
 
 
 _register_loader()

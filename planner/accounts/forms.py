@@ -1,16 +1,22 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from planner.core.forms import FastSelect, options
-from planner.core.permissions import ROLE_LABELS
+from planner.core.forms import FastSelect, Form, options
+from planner.core.permissions import ROLE_LABELS, Role
 
 REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 EMAIL = _l("Bitte geben Sie eine gültige E-Mail-Adresse ein.")
+PASSWORD_HINT = _l(
+    "10 bis 128 Zeichen, nicht leicht zu erraten: am besten mehrere Wörter, die nicht "
+    "zusammengehören."
+)
+PASSWORD_LENGTH = Length(
+    min=10, max=128, message=_l("Das Passwort muss 10 bis 128 Zeichen lang sein.")
+)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         _l("E-Mail-Adresse"),
         validators=[DataRequired(REQUIRED), Length(max=254)],
@@ -18,22 +24,25 @@ class LoginForm(FlaskForm):
     )
     password = PasswordField(
         _l("Passwort"),
-        validators=[DataRequired(REQUIRED)],
+        validators=[DataRequired(REQUIRED), Length(max=1024)],
         render_kw={"autocomplete": "current-password"},
     )
 
 
-class ChangePasswordForm(FlaskForm):
-    current = PasswordField(
-        _l("Bisheriges Passwort"),
-        validators=[DataRequired(REQUIRED)],
-        render_kw={"autocomplete": "current-password"},
+class ForgotPasswordForm(Form):
+    email = EmailField(
+        _l("E-Mail-Adresse Ihres Kontos"),
+        validators=[DataRequired(REQUIRED), Email(EMAIL), Length(max=254)],
+        render_kw={"autocomplete": "username"},
     )
+
+
+class SetPasswordForm(Form):
     new = PasswordField(
         _l("Neues Passwort"),
-        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Mindestens 10 Zeichen."))],
+        validators=[DataRequired(REQUIRED), PASSWORD_LENGTH],
         render_kw={"autocomplete": "new-password"},
-        description=_l("Mindestens 10 Zeichen."),
+        description=PASSWORD_HINT,
     )
     confirm = PasswordField(
         _l("Neues Passwort wiederholen"),
@@ -45,17 +54,32 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField(
+        _l("Bisheriges Passwort"),
+        validators=[DataRequired(REQUIRED), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 def _role_choices():
-    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+    # least privilege first; the form starts with no role chosen, so the choice is deliberate
+    order = [Role.VIEWER, Role.SUPPLIER, Role.PARTICIPANT, Role.PLANNER, Role.ADMIN]
+    return [("", _l("– bitte wählen –"))] + [(role.value, ROLE_LABELS[role]) for role in order]
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField(
         _l("E-Mail-Adresse"), validators=[DataRequired(REQUIRED), Email(EMAIL), Length(max=254)]
     )
     role = SelectField(
-        _l("Rolle"), choices=options(_role_choices()), validators=[DataRequired(REQUIRED)]
+        _l("Rolle"),
+        choices=options(_role_choices()),
+        validators=[DataRequired(_l("Bitte wählen Sie eine Rolle."))],
+        description=_l(
+            "Wählen Sie die Rolle mit den geringsten Rechten, die für die Aufgabe genügt."
+        ),
     )
     organisation_id = SelectField(
         _l("Organisation"), coerce=str, validators=[Optional()], widget=FastSelect()
@@ -66,20 +90,26 @@ class UserForm(FlaskForm):
 class NewUserForm(UserForm):
     password = PasswordField(
         _l("Erstes Passwort"),
-        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Mindestens 10 Zeichen."))],
+        validators=[DataRequired(REQUIRED), PASSWORD_LENGTH],
         render_kw={"autocomplete": "new-password"},
-        description=_l("Mindestens 10 Zeichen; die Person ändert es nach der ersten Anmeldung."),
+        description=_l(
+            "Die Person muss es bei der ersten Anmeldung durch ein eigenes ersetzen. "
+            "10 bis 128 Zeichen, nicht leicht zu erraten."
+        ),
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(
         _l("Neues Passwort"),
-        validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Mindestens 10 Zeichen."))],
+        validators=[DataRequired(REQUIRED), PASSWORD_LENGTH],
         render_kw={"autocomplete": "new-password"},
-        description=_l("Mindestens 10 Zeichen. Teilen Sie es der Person auf sicherem Weg mit."),
+        description=_l(
+            "Teilen Sie es der Person auf sicherem Weg mit; sie ersetzt es bei der nächsten "
+            "Anmeldung durch ein eigenes. Alle ihre Anmeldungen werden beendet."
+        ),
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: only the CSRF token, for POST buttons."""

@@ -1,4 +1,4 @@
-"""Accounts: organisations, users and failed login attempts."""
+"""Accounts: organisations, users and the login throttle."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -90,6 +90,13 @@ class User(UserMixin, Audited, TimestampMixin, db.Model):
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # part of the login session's id: raised by logout, a password change or a reset, so that
+    # every session (and captured cookie) issued before ends at once
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # set when an administrator chose the password: the person must choose their own first
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
 
@@ -98,10 +105,18 @@ class User(UserMixin, Audited, TimestampMixin, db.Model):
         CheckConstraint("email LIKE '%_@_%' AND email = lower(email)", name="email_shape"),
     )
 
-    __audit_exclude__ = Audited.__audit_exclude__ | {"last_login_at"}
+    __audit_exclude__ = Audited.__audit_exclude__ | {"last_login_at", "session_version"}
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    def get_id(self) -> str:
+        """The session's user id carries the session version (Flask-Login's alternative id)."""
+        return f"{self.id}:{self.session_version or 0}"
+
+    def end_sessions(self) -> None:
+        """Every session issued so far stops working."""
+        self.session_version = (self.session_version or 0) + 1
 
     # Flask-Login uses is_active to refuse deactivated accounts.
     @property
@@ -119,12 +134,13 @@ class User(UserMixin, Audited, TimestampMixin, db.Model):
         return Role(self.role).label
 
 
-class LoginFailure(db.Model):
-    """One failed login; counted per e-mail address and per client address for the lockout."""
+class LoginThrottle(db.Model):
+    """Tries per key (an account, an account from one address, one address), for the growing
+    delays of the login and of password-reset mails. Updated by one atomic upsert per try."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "login_throttle"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    next_allowed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

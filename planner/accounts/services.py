@@ -1,16 +1,22 @@
-"""Account rules: login with lockout, user administration, passwords."""
+"""Account rules: login with growing delays, sessions, user administration, passwords."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select
+from flask_babel import ngettext
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
-from planner.accounts.models import LoginFailure, Organisation, User
+from planner.accounts import throttle
+from planner.accounts.models import Organisation, User
 from planner.core.models import utcnow
 from planner.core.pagination import Page, paginate
 from planner.core.permissions import Role
@@ -18,17 +24,35 @@ from planner.core.transaction import DomainError
 from planner.extensions import db
 
 DEMO_DOMAIN = "@demo.example"
-# answering unknown addresses as slowly as known ones reveals nothing about who has an account
-_DUMMY_HASH = generate_password_hash("no-such-account")
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 128
+MIN_PASSWORD_SCORE = 3  # zxcvbn: 0 (trivial) .. 4 (strong)
+# words zxcvbn's English lists miss, taken as guessable like dictionary words
+GERMAN_COMMON = (
+    "passwort kennwort geheim hallo sommer winter frühling herbst sonne schatz liebe "
+    "fussball fußball bayern schalke dortmund deutschland berlin köln bonn siegburg "
+    "rhein sieg kreis planner planung sozial verwaltung montag freitag januar dezember "
+    "willkommen start anmelden benutzer admin test demo qwertz asdfgh"
+).split()
+
+
+@cache
+def _dummy_hash() -> str:
+    """Answering unknown addresses as slowly as known ones reveals nothing about who has an
+    account. Computed on first use, not at import (that cost every process 100 ms)."""
+    return generate_password_hash("no-such-account")
 
 
 class AccountError(DomainError):
     """A broken account rule; the message is shown to the user."""
 
 
-class LoginLocked(AccountError):
-    pass
+class WrongPassword(AccountError):
+    """The current password given to confirm a change is not right."""
+
+
+class LoginThrottled(AccountError):
+    """Too many tries: wait. Shown at the e-mail field (it concerns the account)."""
 
 
 def normalise_email(email: str) -> str:
@@ -43,75 +67,115 @@ def demo_accounts_exist() -> bool:
     return bool(db.session.scalar(select(User.id).where(User.email.endswith(DEMO_DOMAIN)).limit(1)))
 
 
-def _lock_window(now: datetime) -> datetime:
-    return now - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-
-
-def login_locked(email: str, remote_addr: str, now: datetime | None = None) -> bool:
-    """Too many recent failures for this e-mail address or this client address."""
-    now = now or utcnow()
-    since = _lock_window(now)
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    per_email, per_addr = db.session.execute(
-        select(
-            func.count().filter(LoginFailure.email == normalise_email(email)),
-            func.count().filter(LoginFailure.remote_addr == remote_addr),
-        ).where(
-            LoginFailure.at >= since,
-            or_(
-                LoginFailure.email == normalise_email(email),
-                LoginFailure.remote_addr == remote_addr,
-            ),
-        )
-    ).one()
-    return per_email >= limit or per_addr >= limit
+def wait_message(wait: timedelta) -> str:
+    seconds = int(wait.total_seconds() + 0.999)
+    if seconds < 120:
+        amount = ngettext("%(num)s Sekunde", "%(num)s Sekunden", seconds)
+    else:
+        amount = ngettext("%(num)s Minute", "%(num)s Minuten", (seconds + 59) // 60)
+    return _(
+        "Zu viele fehlgeschlagene Anmeldeversuche für dieses Konto. Bitte warten Sie "
+        "%(amount)s und versuchen Sie es dann erneut.",
+        amount=amount,
+    )
 
 
 def authenticate(email: str, password: str, remote_addr: str, now: datetime | None = None) -> User:
-    """Return the user or raise AccountError; records failures for the lockout."""
+    """Return the user or raise AccountError. Every try first takes its slot in the throttle
+    (refused at once while the account must wait); every refusal costs the same one password
+    hash, whether the account is unknown, deactivated or the password wrong."""
     now = now or utcnow()
     email = normalise_email(email)
-    if login_locked(email, remote_addr, now):
-        minutes = current_app.config["LOGIN_LOCK_MINUTES"]
-        raise LoginLocked(
-            _(
-                "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist für "
-                "%(minutes)s Minuten gesperrt. Bitte versuchen Sie es später erneut.",
-                minutes=minutes,
-            )
-        )
+    keys = throttle.login_keys(email, remote_addr)
+    wait = throttle.take(keys, now)
+    if wait is not None:
+        raise LoginThrottled(wait_message(wait))
     user = get_user_by_email(email)
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)  # same work as for a real account
-    if user is None or not user.check_password(password) or not user.active:
-        db.session.add(LoginFailure(email=email, remote_addr=remote_addr, at=now))
-        # old failures are of no use any more
-        db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
-        db.session.flush()
-        if user is not None and user.active is False and user.check_password(password):
-            raise AccountError(
-                _("Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Administration.")
-            )
+    correct = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    if user is None or not correct:
         raise AccountError(_("E-Mail-Adresse oder Passwort ist falsch."))
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+    if not user.active:
+        raise AccountError(
+            _("Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Administration.")
+        )
+    throttle.succeeded(keys)
+    throttle.forget_old(now)
     user.last_login_at = now
     db.session.flush()
     return user
 
 
-def check_password_rules(password: str) -> None:
+def logout(user: User) -> None:
+    """Ends this session and every other session of the user (captured cookies included)."""
+    user.end_sessions()
+    db.session.flush()
+
+
+def check_password_rules(password: str, *, user_inputs: tuple[str, ...] = ()) -> None:
+    """Long enough, not absurdly long, and not among the easily guessed (common passwords,
+    keyboard walks, repetitions, the person's own name or address)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             _("Das Passwort muss mindestens %(n)s Zeichen lang sein.", n=MIN_PASSWORD_LENGTH)
         )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(
+            _("Das Passwort darf höchstens %(n)s Zeichen lang sein.", n=MAX_PASSWORD_LENGTH)
+        )
+    words = [
+        w.lower() for text in user_inputs if text for w in re.split(r"[\W_]+", text) if len(w) > 2
+    ]
+    dictionary = [*GERMAN_COMMON, *words]
+    # zxcvbn counts separators as random characters: "annegret.schulze" is checked without them too
+    variants = {password[:72], re.sub(r"[\W_]+", "", password)[:72]}
+    if min(zxcvbn(v, user_inputs=dictionary)["score"] for v in variants if v) < MIN_PASSWORD_SCORE:
+        raise AccountError(
+            _(
+                "Dieses Passwort ist zu leicht zu erraten (ein häufiges Passwort, ein Muster "
+                "oder Ihr Name). Wählen Sie zum Beispiel mehrere Wörter, die nicht zusammengehören."
+            )
+        )
+
+
+def _inputs(user: User) -> tuple[str, ...]:
+    return (user.email, user.name)
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """The person's own choice: the forced change is done; every other session ends."""
     if not user.check_password(current):
-        raise AccountError(_("Das bisherige Passwort ist nicht korrekt."))
-    check_password_rules(new)
+        raise WrongPassword(_("Das bisherige Passwort ist nicht korrekt."))
+    if new == current:
+        raise AccountError(_("Das neue Passwort muss sich vom bisherigen unterscheiden."))
+    check_password_rules(new, user_inputs=_inputs(user))
     user.set_password(new)
+    user.must_change_password = False
+    user.end_sessions()
     db.session.flush()
+
+
+def set_own_password(user: User, new: str) -> None:
+    """A password chosen through the reset link."""
+    check_password_rules(new, user_inputs=_inputs(user))
+    user.set_password(new)
+    user.must_change_password = False
+    user.end_sessions()
+    throttle.clear_account(user.email)
+    db.session.flush()
+
+
+def _duplicate(email: str) -> AccountError:
+    return AccountError(
+        _("Es gibt bereits ein Konto mit der E-Mail-Adresse %(email)s.", email=email)
+    )
+
+
+def _flush_unique(email: str) -> None:
+    """Flush; a concurrent request that took the same address first becomes a form message."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise _duplicate(email) from exc
 
 
 def create_user(
@@ -123,24 +187,27 @@ def create_user(
     organisation: Organisation | None = None,
     active: bool = True,
     enforce_rules: bool = True,
+    must_change_password: bool = False,
 ) -> User:
+    """``must_change_password``: an administrator chose the password, the person replaces it
+    at the first login."""
     email = normalise_email(email)
     if get_user_by_email(email) is not None:
-        raise AccountError(
-            _("Es gibt bereits ein Konto mit der E-Mail-Adresse %(email)s.", email=email)
-        )
+        raise _duplicate(email)
     if enforce_rules:
-        check_password_rules(password)
+        check_password_rules(password, user_inputs=(email, name))
     user = User(
         email=email,
         name=name.strip(),
         role=Role(role),
         organisation=organisation,
         active=active,
+        must_change_password=must_change_password,
+        session_version=0,
     )
     user.set_password(password)
     db.session.add(user)
-    db.session.flush()
+    _flush_unique(email)
     return user
 
 
@@ -157,9 +224,7 @@ def update_user(
     email = normalise_email(email)
     other = get_user_by_email(email)
     if other is not None and other.id != user.id:
-        raise AccountError(
-            _("Es gibt bereits ein Konto mit der E-Mail-Adresse %(email)s.", email=email)
-        )
+        raise _duplicate(email)
     role = Role(role)
     if user.id == actor.id and (role != Role.ADMIN or not active):
         raise AccountError(
@@ -177,7 +242,9 @@ def update_user(
         raise AccountError(_("Es muss mindestens ein aktives Administrationskonto geben."))
     user.email, user.name, user.role = email, name.strip(), role
     user.organisation, user.active = organisation, active
-    db.session.flush()
+    if not active:
+        user.end_sessions()
+    _flush_unique(email)
     return user
 
 
@@ -188,9 +255,13 @@ def _active_admins() -> int:
 
 
 def reset_password(user: User, new_password: str) -> None:
-    check_password_rules(new_password)
+    """An administrator sets a password: the person's sessions end, every delay on the account
+    is lifted, and the person chooses their own password at the next login."""
+    check_password_rules(new_password, user_inputs=_inputs(user))
     user.set_password(new_password)
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
+    user.must_change_password = True
+    user.end_sessions()
+    throttle.clear_account(user.email)
     db.session.flush()
 
 

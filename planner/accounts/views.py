@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from planner.accounts import bp, services
+from planner.accounts import bp, password_reset, services
 from planner.accounts.forms import (
     ChangePasswordForm,
+    ForgotPasswordForm,
     LoginForm,
     NewUserForm,
     ResetPasswordForm,
+    SetPasswordForm,
     UserForm,
 )
 from planner.accounts.models import Organisation, User
@@ -36,7 +38,15 @@ def _safe_next(target: str | None) -> str:
     return url_for("core.dashboard")
 
 
-@bp.route("/login", methods=["GET", "POST"])
+def _start_session(user: User) -> None:
+    """A fresh session for a login: nothing of the anonymous one is kept, and the CSRF token
+    is a new one (a token planted before the login is worth nothing after it)."""
+    session.clear()
+    g.pop("csrf_token", None)
+    login_user(user)
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
 @public
 def login():
     if current_user.is_authenticated:
@@ -47,38 +57,86 @@ def login():
             user = services.authenticate(
                 form.email.data, form.password.data, request.remote_addr or "unknown"
             )
+        except services.LoginThrottled as exc:
+            db.session.rollback()
+            form.email.errors.append(str(exc))
         except services.AccountError as exc:
-            db.session.commit()  # keep the recorded failure for the lockout
+            db.session.rollback()
             form.password.errors.append(str(exc))
         else:
             db.session.commit()
-            login_user(user)
-            flash(f"Willkommen, {user.name}.", "success")
+            _start_session(user)
+            if user.must_change_password:
+                flash(_("Bitte wählen Sie jetzt Ihr eigenes Passwort."), "info")
+                return redirect(url_for("accounts.change_password"))
+            flash(_("Willkommen, %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
 
 
-@bp.route("/logout", methods=["POST"])
+@bp.route("/abmelden", methods=["POST"])
 @requires(Permission.ACCOUNT_SELF)
 def logout():
+    services.logout(current_user)
+    db.session.commit()
     logout_user()
+    session.clear()
     flash(_("Sie sind abgemeldet."), "info")
     return redirect(url_for("accounts.login"))
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
+@bp.route("/konto/passwort", methods=["GET", "POST"])
 @requires(Permission.ACCOUNT_SELF)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         ok, _saved = commit_or_show(
-            form.current,
+            form.new,
             lambda: services.change_password(current_user, form.current.data, form.new.data),
-            _("Ihr Passwort wurde geändert."),
+            _("Ihr Passwort wurde geändert. Alle anderen Anmeldungen sind beendet."),
+            fields={services.WrongPassword: form.current},
         )
         if ok:
+            login_user(current_user)  # this session goes on with the new version
             return redirect(url_for("core.dashboard"))
-    return render_template("accounts/password_change.html", form=form), 422 if form.errors else 200
+    return render_template(
+        "accounts/password_change.html", form=form, forced=current_user.must_change_password
+    ), 422 if form.errors else 200
+
+
+@bp.route("/passwort-vergessen", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(form.email.data, request.remote_addr or "unknown")
+        db.session.commit()
+        return render_template("accounts/password_forgot.html", form=form, sent=True)
+    return render_template(
+        "accounts/password_forgot.html", form=form, sent=False
+    ), 422 if form.errors else 200
+
+
+@bp.route("/passwort-neu/<token>", methods=["GET", "POST"])
+@public
+def reset_with_token(token: str):
+    user = password_reset.user_for_token(token)
+    if user is None:
+        return render_template("accounts/password_reset_invalid.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        ok, _saved = commit_or_show(
+            form.new,
+            lambda: services.set_own_password(user, form.new.data),
+            _("Ihr neues Passwort gilt. Bitte melden Sie sich damit an."),
+        )
+        if ok:
+            logout_user()
+            session.clear()
+            return redirect(url_for("accounts.login"))
+    return render_template(
+        "accounts/password_reset.html", form=form, user=user
+    ), 422 if form.errors else 200
 
 
 def _organisation_choices(form: UserForm) -> None:
@@ -93,7 +151,7 @@ def _organisation(form: UserForm) -> Organisation | None:
     )
 
 
-@bp.route("/admin/users")
+@bp.route("/admin/benutzer")
 @requires(Permission.USERS_MANAGE)
 def user_list():
     query = request.args.get("q", "").strip()
@@ -106,7 +164,7 @@ def user_list():
     )
 
 
-@bp.route("/admin/users/new", methods=["GET", "POST"])
+@bp.route("/admin/benutzer/neu", methods=["GET", "POST"])
 @requires(Permission.USERS_MANAGE)
 def user_create():
     form = NewUserForm()
@@ -121,8 +179,13 @@ def user_create():
                 password=form.password.data,
                 organisation=_organisation(form),
                 active=form.active.data,
+                must_change_password=True,
             ),
-            lambda user: _("Das Konto für %(name)s wurde angelegt.", name=user.name),
+            lambda user: _(
+                "Das Konto für %(name)s wurde angelegt. Bei der ersten Anmeldung wählt die "
+                "Person ein eigenes Passwort.",
+                name=user.name,
+            ),
         )
         if ok:
             return redirect(url_for("accounts.user_list"))
@@ -131,7 +194,7 @@ def user_create():
     ), 422 if form.errors else 200
 
 
-@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/admin/benutzer/<id:user_id>", methods=["GET", "POST"])
 @requires(Permission.USERS_MANAGE)
 def user_edit(user_id: int):
     user = db.get_or_404(User, user_id)
@@ -164,7 +227,7 @@ def user_edit(user_id: int):
     )
 
 
-@bp.route("/admin/users/<int:user_id>/password", methods=["POST"])
+@bp.route("/admin/benutzer/<id:user_id>/passwort", methods=["POST"])
 @requires(Permission.USERS_MANAGE)
 def user_reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
@@ -173,7 +236,11 @@ def user_reset_password(user_id: int):
         ok, _saved = commit_or_show(
             form.password,
             lambda: services.reset_password(user, form.password.data),
-            _("Das Passwort von %(name)s wurde neu gesetzt.", name=user.name),
+            _(
+                "Das Passwort von %(name)s wurde neu gesetzt; die Person ist abgemeldet und "
+                "wählt bei der nächsten Anmeldung ein eigenes.",
+                name=user.name,
+            ),
         )
         if ok:
             return redirect(url_for("accounts.user_edit", user_id=user.id))
@@ -184,3 +251,39 @@ def user_reset_password(user_id: int):
     return render_template(
         "accounts/user_form.html", form=edit_form, user=user, reset_form=form
     ), 422
+
+
+# old English paths lead to the German ones (bookmarks, links in old mails)
+for _old, _new in (
+    ("/login", "/anmelden"),
+    ("/logout", "/abmelden"),
+    ("/account/password", "/konto/passwort"),
+    ("/admin/users", "/admin/benutzer"),
+    ("/admin/users/new", "/admin/benutzer/neu"),
+    ("/admin/users/<id:user_id>", "/admin/benutzer/<user_id>"),
+    ("/admin/users/<id:user_id>/password", "/admin/benutzer/<user_id>/passwort"),
+):
+    bp.add_url_rule(_old, endpoint=f"legacy{_old}", redirect_to=_new, methods=["GET", "POST"])
+
+
+@bp.before_app_request
+def require_own_password():
+    """Whoever signed in with a password an administrator chose sets their own first."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in FORCED_CHANGE_ALLOWS
+    ):
+        flash(_("Bitte wählen Sie zuerst Ihr eigenes Passwort."), "info")
+        return redirect(url_for("accounts.change_password"))
+    return None
+
+
+FORCED_CHANGE_ALLOWS = {
+    None,
+    "static",
+    "accounts.change_password",
+    "accounts.logout",
+    "core.health",
+    "core.accessibility",
+}

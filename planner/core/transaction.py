@@ -19,16 +19,22 @@ class DomainError(Exception):
 
 
 def commit_or_show(
-    field: Field, action: Callable[[], T], success: str | Callable[[T], str]
+    field: Field,
+    action: Callable[[], T],
+    success: str | Callable[[T], str],
+    *,
+    fields: dict[type[DomainError], Field] | None = None,
 ) -> tuple[bool, T | None]:
     """Run ``action`` as the request's transaction. On success commit and flash ``success``
     (a text, or a function of the result); on a :class:`DomainError` roll back and show its
-    message at ``field``, where the input came from."""
+    message at ``field``, where the input came from, or at the field ``fields`` names for that
+    kind of error (e.g. a wrong current password at the current-password field)."""
     try:
         result = action()
     except DomainError as exc:
         db.session.rollback()
-        field.errors = [*field.errors, str(exc)]
+        target = next((f for kind, f in (fields or {}).items() if isinstance(exc, kind)), field)
+        target.errors = [*target.errors, str(exc)]
         return False, None
     db.session.commit()
     flash(success(result) if callable(success) else success, "success")

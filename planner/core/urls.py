@@ -6,6 +6,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app
+from werkzeug.routing import IntegerConverter
 
 
 def url_builder() -> Callable[..., str]:
@@ -23,3 +24,11 @@ def url_builder() -> Callable[..., str]:
 
 def external_url(endpoint: str, **values) -> str:
     return url_builder()(endpoint, **values)
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: a database id, 1 .. 2**31-1 (an INTEGER column on every database). A
+    larger number is no id of ours: 404, never a database error."""
+
+    def __init__(self, map, **kwargs) -> None:  # noqa: A002 - werkzeug's signature
+        super().__init__(map, min=1, max=2**31 - 1)

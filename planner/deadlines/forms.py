@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -12,14 +11,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from planner.core.forms import FastSelect, options
+from planner.core.forms import FastSelect, Form, options
 from planner.deadlines.models import KIND_LABELS
 from planner.deadlines.services import PREFERENCE_LABELS, DeadlineError, parse_offsets
 
 REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 
 
-class DeadlineForm(FlaskForm):
+class DeadlineForm(Form):
     title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED), Length(max=300)])
     kind = SelectField(
         _l("Art"), choices=options(KIND_LABELS.items()), validators=[DataRequired(REQUIRED)]
@@ -68,7 +67,7 @@ class DeadlineForm(FlaskForm):
             raise ValidationError(str(exc)) from None
 
 
-class DeadlineFilterForm(FlaskForm):
+class DeadlineFilterForm(Form):
     state = SelectField(
         _l("Status"),
         choices=options(
@@ -92,7 +91,7 @@ class DeadlineFilterForm(FlaskForm):
     mine = BooleanField(_l("Nur meine Fristen"))
 
 
-class PreferenceForm(FlaskForm):
+class PreferenceForm(Form):
     mode = RadioField(
         _l("Erinnerungen per E-Mail"),
         choices=options(PREFERENCE_LABELS.items()),
@@ -100,5 +99,5 @@ class PreferenceForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Only the CSRF token, for POST buttons (erledigt, versäumt, löschen, ...)."""

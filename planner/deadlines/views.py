@@ -136,7 +136,7 @@ def create():
     ), 422 if form.errors else 200
 
 
-@bp.route("/fristen/<int:deadline_id>")
+@bp.route("/fristen/<id:deadline_id>")
 @requires(Permission.DEADLINES_VIEW)
 def detail(deadline_id: int):
     deadline = _visible_or_404(deadline_id)
@@ -162,7 +162,7 @@ def detail(deadline_id: int):
     )
 
 
-@bp.route("/fristen/<int:deadline_id>/bearbeiten", methods=["GET", "POST"])
+@bp.route("/fristen/<id:deadline_id>/bearbeiten", methods=["GET", "POST"])
 @requires(Permission.DEADLINES_EDIT)
 def edit(deadline_id: int):
     deadline = db.get_or_404(Deadline, deadline_id)
@@ -193,7 +193,7 @@ _STATE_ACTIONS = {
 
 
 @bp.route(
-    "/fristen/<int:deadline_id>/<any(erledigt, versaeumt, 'wieder-offen'):action>", methods=["POST"]
+    "/fristen/<id:deadline_id>/<any(erledigt, versaeumt, 'wieder-offen'):action>", methods=["POST"]
 )
 @requires(Permission.DEADLINES_VIEW)
 def change_state(deadline_id: int, action: str):
@@ -207,7 +207,7 @@ def change_state(deadline_id: int, action: str):
     return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
 
 
-@bp.route("/fristen/<int:deadline_id>/loeschen", methods=["POST"])
+@bp.route("/fristen/<id:deadline_id>/loeschen", methods=["POST"])
 @requires(Permission.DEADLINES_EDIT)
 def delete(deadline_id: int):
     deadline = db.get_or_404(Deadline, deadline_id)
@@ -229,7 +229,7 @@ def _ics_response(body: bytes, filename: str) -> Response:
     return response
 
 
-@bp.route("/fristen/<int:deadline_id>.ics")
+@bp.route("/fristen/<id:deadline_id>.ics")
 @requires(Permission.DEADLINES_VIEW)
 def download_ics(deadline_id: int):
     deadline = _visible_or_404(deadline_id)

@@ -76,7 +76,7 @@ def browser_page(page):
 
 def login(page, user, password: str = PASSWORD) -> None:
     """Log ``user`` in through the real login form and wait for the dashboard."""
-    page.goto("/login")
+    page.goto("/anmelden")
     page.get_by_label("E-Mail-Adresse").fill(user.email)
     page.get_by_label("Passwort", exact=True).fill(password)
     page.get_by_role("button", name="Anmelden").click()

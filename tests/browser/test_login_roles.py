@@ -95,7 +95,7 @@ def test_role_logs_in_sees_its_dashboard_and_navigation_and_logs_out(app, db, pa
 
 def test_login_by_keyboard_alone_starting_with_the_skip_link(db, page):
     user = UserFactory(role="viewer")
-    page.goto("/login")
+    page.goto("/anmelden")
     assert_accessible(page)
 
     page.keyboard.press("Tab")
@@ -119,7 +119,7 @@ def test_login_by_keyboard_alone_starting_with_the_skip_link(db, page):
 
 def test_wrong_password_is_shown_at_the_password_field(db, page):
     user = UserFactory(role="planner")
-    page.goto("/login")
+    page.goto("/anmelden")
     page.get_by_label("E-Mail-Adresse").fill(user.email)
     page.get_by_label("Passwort", exact=True).fill("falsch-falsch")
     page.get_by_role("button", name="Anmelden").click()
@@ -132,7 +132,7 @@ def test_wrong_password_is_shown_at_the_password_field(db, page):
     assert field.get_attribute("aria-describedby") == "password-error"
     summary = page.get_by_role("alert")
     assert "Passwort: E-Mail-Adresse oder Passwort ist falsch." in summary.inner_text()
-    assert page.url.endswith("/login")
+    assert page.url.endswith("/anmelden")
     assert_accessible(page)
 
 
@@ -143,7 +143,7 @@ def test_admin_creates_a_user_and_the_audit_log_shows_it(db, page):
         "link", name="Benutzer"
     ).click()
     page.get_by_role("link", name="Neues Konto").click()
-    page.wait_for_url("**/admin/users/new")
+    page.wait_for_url("**/admin/benutzer/neu")
 
     page.get_by_label("Name", exact=True).fill("Greta Gremium")
     page.get_by_label("E-Mail-Adresse").fill("greta@kreis.example")
@@ -151,7 +151,7 @@ def test_admin_creates_a_user_and_the_audit_log_shows_it(db, page):
     page.get_by_label("Erstes Passwort").fill("ein-gutes-passwort")
     page.get_by_role("button", name="Speichern").click()
 
-    page.wait_for_url(re.compile(r"/admin/users$"))
+    page.wait_for_url(re.compile(r"/admin/benutzer$"))
     assert page.get_by_text("Das Konto für Greta Gremium wurde angelegt.").is_visible()
     assert page.get_by_role("row").filter(has_text="greta@kreis.example").count() == 1
 
@@ -187,15 +187,15 @@ def test_shell_pages_have_no_wcag_violations(db, page):
     assert page.get_by_role("heading", name="Seite nicht gefunden (404)").is_visible()
     login(page, admin)
     check()  # dashboard
-    check("/admin/users")
-    check("/admin/users/new")
+    check("/admin/benutzer")
+    check("/admin/benutzer/neu")
     page.get_by_role("button", name="Speichern").click()  # empty form: errors
     page.locator(".error-summary").wait_for()
     check()
-    check(f"/admin/users/{other.id}")  # edit form with the password reset section
+    check(f"/admin/benutzer/{other.id}")  # edit form with the password reset section
     check("/admin/audit")  # holds the entries of the two accounts
     assert page.locator("table tbody tr").count() >= 2
-    check("/account/password")
+    check("/konto/passwort")
     page.get_by_role("button", name="Passwort ändern").click()  # empty form: errors
     page.locator(".error-summary").wait_for()
     check()
@@ -221,7 +221,7 @@ def test_dashboard_fits_a_tablet(db, page, role):
         assert link.is_visible() and box["x"] + box["width"] <= TABLET["width"], box
     assert page.get_by_role("button", name="Abmelden").is_visible()
     if role == "admin":
-        for url in ("/admin/users", "/admin/audit"):
+        for url in ("/admin/benutzer", "/admin/audit"):
             page.goto(url)
             assert page.evaluate(NO_SIDEWAYS_SCROLLING), (url, page.evaluate(WIDTHS))
 
@@ -229,12 +229,12 @@ def test_dashboard_fits_a_tablet(db, page, role):
 def test_shell_pages_reflow_at_320_pixels(db, page):
     """WCAG 1.4.10 (reflow): no sideways scrolling at 320 CSS pixels; axe does not check it."""
     page.set_viewport_size(PHONE)
-    page.goto("/login")
+    page.goto("/anmelden")
     too_wide = []
     if page.evaluate(NO_SIDEWAYS_SCROLLING) is not True:
-        too_wide.append("/login")
+        too_wide.append("/anmelden")
     login(page, UserFactory(role="admin"))
-    for url in ("/", "/admin/users", "/admin/users/new", "/admin/audit", "/account/password"):
+    for url in ("/", "/admin/benutzer", "/admin/benutzer/neu", "/admin/audit", "/konto/passwort"):
         page.goto(url)
         if page.evaluate(NO_SIDEWAYS_SCROLLING) is not True:
             too_wide.append(f"{url}: {page.evaluate(WIDTHS)}")

@@ -45,7 +45,7 @@ def edit_user(client, user: User, **changes):
         "active": "y",
     }
     data.update(changes)
-    return client.post(f"/admin/users/{user.id}", data=data)
+    return client.post(f"/admin/benutzer/{user.id}", data=data)
 
 
 # --- what is recorded -----------------------------------------------------------------------
@@ -112,7 +112,7 @@ def test_own_password_change_is_recorded_without_the_hash(client, db, login_as):
     user = login_as("viewer")
     before = count_entries(db)
     response = client.post(
-        "/account/password",
+        "/konto/passwort",
         data={"current": PASSWORD, "new": "ganz-neu-und-lang", "confirm": "ganz-neu-und-lang"},
     )
     assert response.status_code == 302
@@ -128,9 +128,9 @@ def test_own_password_change_is_recorded_without_the_hash(client, db, login_as):
 def test_password_reset_and_new_accounts_hide_the_hash_in_the_log(client, db, login_as):
     login_as("admin")
     user = UserFactory()
-    client.post(f"/admin/users/{user.id}/password", data={"password": "neu-gesetzt-99"})
+    client.post(f"/admin/benutzer/{user.id}/passwort", data={"password": "neu-gesetzt-99"})
     client.post(
-        "/admin/users/new",
+        "/admin/benutzer/neu",
         data={
             "name": "Neu Angelegt",
             "email": "neu@kreis.example",
@@ -140,7 +140,10 @@ def test_password_reset_and_new_accounts_hide_the_hash_in_the_log(client, db, lo
         },
     )
     reset, created = entries(db, "User")[-2:]
-    assert reset.changes == {"password_hash": ["***", "***"]}
+    assert reset.changes == {
+        "password_hash": ["***", "***"],
+        "must_change_password": [False, True],
+    }
     assert created.action == "create"
     assert created.changes["password_hash"] == [None, "***"]
     assert created.changes["email"] == [None, "neu@kreis.example"]
@@ -232,7 +235,7 @@ def test_audit_page_filters_by_user(client, db, login_as):
     second = UserFactory(name="Zweite Person")
     edit_user(client, first, name="Erste Geändert")
     other = client.application.test_client()
-    other.post("/login", data={"email": other_admin.email, "password": PASSWORD})
+    other.post("/anmelden", data={"email": other_admin.email, "password": PASSWORD})
     edit_user(other, second, name="Zweite Geändert")
 
     mine = log_rows(client, user_id=admin.id)

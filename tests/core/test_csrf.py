@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from planner.accounts.models import LoginFailure, User
+from planner.accounts.models import LoginThrottle, User
 from planner.core.audit import AuditEntry
 from tests.factories import PASSWORD, UserFactory
 
@@ -39,16 +39,16 @@ def test_csrf_protection_is_on_in_the_test_configuration(app):
 def test_login_without_token_is_refused(client, db, password):
     UserFactory(email="anna@kreis.example")
     response = client.post(
-        "/login", data={"email": "anna@kreis.example", "password": password}, csrf=False
+        "/anmelden", data={"email": "anna@kreis.example", "password": password}, csrf=False
     )
     assert_refused(response)
     assert not logged_in(client)
-    assert count(db, LoginFailure) == 0  # not even a failure is counted
+    assert count(db, LoginThrottle) == 0  # not even a try is counted
 
 
 def test_logout_without_token_is_refused(client, login_as):
     login_as("viewer")
-    assert_refused(client.post("/logout", csrf=False))
+    assert_refused(client.post("/abmelden", csrf=False))
     assert logged_in(client)
 
 
@@ -56,7 +56,7 @@ def test_password_change_without_token_is_refused(client, db, login_as):
     user = login_as("planner")
     entries = count(db, AuditEntry)
     response = client.post(
-        "/account/password",
+        "/konto/passwort",
         data={"current": PASSWORD, "new": "uebernommen-123", "confirm": "uebernommen-123"},
         csrf=False,
     )
@@ -70,7 +70,7 @@ NEW_USER = {
     "name": "Eingeschleust",
     "email": "eingeschleust@kreis.example",
     "role": "admin",
-    "password": "0123456789ab",
+    "password": "Kaffeetasse-Wolke-17",
     "active": "y",
 }
 
@@ -78,7 +78,7 @@ NEW_USER = {
 def test_user_creation_without_token_is_refused(client, db, login_as):
     login_as("admin")
     users, entries = count(db, User), count(db, AuditEntry)
-    assert_refused(client.post("/admin/users/new", data=NEW_USER, csrf=False))
+    assert_refused(client.post("/admin/benutzer/neu", data=NEW_USER, csrf=False))
     assert (count(db, User), count(db, AuditEntry)) == (users, entries)
 
 
@@ -88,7 +88,9 @@ def test_user_creation_without_token_is_refused(client, db, login_as):
 def test_a_forged_token_is_refused(client, db, login_as, token):
     login_as("admin")
     users = count(db, User)
-    response = client.post("/admin/users/new", data={**NEW_USER, "csrf_token": token}, csrf=False)
+    response = client.post(
+        "/admin/benutzer/neu", data={**NEW_USER, "csrf_token": token}, csrf=False
+    )
     assert_refused(response)
     assert count(db, User) == users
 
@@ -99,7 +101,7 @@ def test_a_token_from_another_session_is_refused(app, client, db, login_as):
     foreign_token = stranger.csrf_token()
     users = count(db, User)
     response = client.post(
-        "/admin/users/new", data={**NEW_USER, "csrf_token": foreign_token}, csrf=False
+        "/admin/benutzer/neu", data={**NEW_USER, "csrf_token": foreign_token}, csrf=False
     )
     assert_refused(response)
     assert count(db, User) == users
@@ -108,7 +110,7 @@ def test_a_token_from_another_session_is_refused(app, client, db, login_as):
 def test_the_same_post_with_its_token_goes_through(client, db, login_as):
     """The counterpart: the refusals above are due to the token alone."""
     login_as("admin")
-    assert client.post("/admin/users/new", data=NEW_USER).status_code == 302
+    assert client.post("/admin/benutzer/neu", data=NEW_USER).status_code == 302
     assert (
         db.session.scalar(
             select(func.count()).select_from(User).where(User.email == NEW_USER["email"])

@@ -29,7 +29,7 @@ def test_a_change_through_the_ui_is_audited_with_actor_and_values(client, db, lo
     admin = login_as("admin")
     user = UserFactory(name="Vorher", role="viewer")
     client.post(
-        f"/admin/users/{user.id}",
+        f"/admin/benutzer/{user.id}",
         data={"name": "Nachher", "email": user.email, "role": "viewer", "active": "y"},
     )
     entry = _entries(db, "User")[-1]
@@ -70,12 +70,12 @@ def test_audit_page_filters_by_type_user_and_date(client, db, login_as):
     admin = login_as("admin")
     OrganisationFactory(name="Gemeinde Much")
     client.post(
-        "/admin/users/new",
+        "/admin/benutzer/neu",
         data={
             "name": "Per UI",
             "email": "ui@kreis.example",
             "role": "viewer",
-            "password": "0123456789ab",
+            "password": "Kaffeetasse-Wolke-17",
             "active": "y",
         },
     )
@@ -128,10 +128,10 @@ def test_markdown_never_lets_script_through(attack):
 @pytest.mark.parametrize(
     "url",
     [
-        "/login",
-        "/logout",
-        "/account/password",
-        "/admin/users/new",
+        "/anmelden",
+        "/abmelden",
+        "/konto/passwort",
+        "/admin/benutzer/neu",
         "/fristen/neu",
         "/fristen/abo",
         "/fristen/einstellungen",
@@ -146,7 +146,7 @@ def test_posts_without_csrf_token_are_refused(client, db, login_as, url):
             "name": "X",
             "email": "x@kreis.example",
             "role": "admin",
-            "password": "0123456789ab",
+            "password": "Kaffeetasse-Wolke-17",
             "title": "X",
             "kind": "sonstiges",
             "due_date": "2030-01-01",
@@ -162,9 +162,9 @@ def test_posts_without_csrf_token_are_refused(client, db, login_as, url):
 
 PAGES = {
     "/": Permission.DASHBOARD_VIEW,
-    "/account/password": Permission.ACCOUNT_SELF,
-    "/admin/users": Permission.USERS_MANAGE,
-    "/admin/users/new": Permission.USERS_MANAGE,
+    "/konto/passwort": Permission.ACCOUNT_SELF,
+    "/admin/benutzer": Permission.USERS_MANAGE,
+    "/admin/benutzer/neu": Permission.USERS_MANAGE,
     "/admin/audit": Permission.AUDIT_VIEW,
     "/admin/erinnerungen": Permission.SYSTEM_VIEW,
     "/fristen/": Permission.DEADLINES_VIEW,

@@ -34,7 +34,7 @@ def test_personal_feed_is_valid_for_two_parsers(login_as, client, db):
         due_time=time(17, 0),
     )
     url = _feed_url(client)
-    client.post("/logout")
+    client.post("/abmelden")
 
     response = client.get(url)  # no session: the token is the credential
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from planner.core.mail import Mailer
 from planner.deadlines import reminders
 from planner.deadlines.models import Reminder, ReminderPreference, ReminderState
-from tests.deadlines.conftest import Inbox, _free_port
+from tests.conftest import Inbox, _free_port
 from tests.deadlines.test_reminders import IN_3_DAYS, NOW
 from tests.factories import PASSWORD, DeadlineFactory, OrganisationFactory, UserFactory
 
@@ -71,7 +71,7 @@ def test_without_smtputf8_only_the_utf8_address_fails_and_health_shows_it(app, d
     assert health["failed"] == 1
 
     admin = UserFactory(role="admin")
-    client.post("/login", data={"email": admin.email, "password": PASSWORD})
+    client.post("/anmelden", data={"email": admin.email, "password": PASSWORD})
     page = client.get("/admin/erinnerungen").get_data(as_text=True)
     assert "üser@tëst.example" in page and "aufgegeben" in page and "SMTPUTF8" in page
     assert "plain@example.org" in page  # "Zuletzt gesendet" says who got what
