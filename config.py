@@ -55,6 +55,7 @@ class Config:
 
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads are checked again per type
 
+    PASSWORD_HASH_METHOD = None  # werkzeug's default (scrypt)
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a "Passwort vergessen?" link is valid
     PAGE_SIZE = 50
 
@@ -103,6 +104,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("PLANNER_TEST_DATABASE_URL")
     SCHEDULER = "off"
     MAIL_URL = None
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests; never in production
     SERVER_NAME = None
 
 

@@ -33,6 +33,10 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     register_shell(app)
     register_commands(app)
     register_domains(app)
+
+    from planner.core import logs
+
+    logs.install()
     return app
 
 

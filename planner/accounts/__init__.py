@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from planner.accounts import views  # noqa: E402,F401
+from planner.accounts import lookups, views  # noqa: E402,F401
 
 
 def _register_loader() -> None:

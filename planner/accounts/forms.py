@@ -2,7 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from planner.core.forms import FastSelect, Form, options
+from planner.core.forms import Form, options
+from planner.core.lookup import LookupField
 from planner.core.permissions import ROLE_LABELS, Role
 
 REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
@@ -81,9 +82,7 @@ class UserForm(Form):
             "Wählen Sie die Rolle mit den geringsten Rechten, die für die Aufgabe genügt."
         ),
     )
-    organisation_id = SelectField(
-        _l("Organisation"), coerce=str, validators=[Optional()], widget=FastSelect()
-    )
+    organisation = LookupField(_l("Organisation"), validators=[Optional()], lookup="organisationen")
     active = BooleanField(_l("Konto aktiv"), default=True)
 
 

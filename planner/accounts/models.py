@@ -29,6 +29,18 @@ def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
     )
 
 
+def hash_password(password: str) -> str:
+    """With PASSWORD_HASH_METHOD when set (the tests use a fast one), else werkzeug's default."""
+    from flask import current_app
+
+    method = current_app.config.get("PASSWORD_HASH_METHOD")
+    return (
+        generate_password_hash(password, method=method)
+        if method
+        else generate_password_hash(password)
+    )
+
+
 class OrganisationKind(enum.StrEnum):
     KREISVERWALTUNG = "kreisverwaltung"
     KOMMUNE = "kommune"
@@ -124,7 +136,7 @@ class User(UserMixin, Audited, TimestampMixin, db.Model):
         return bool(self.active)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -12,11 +12,11 @@ from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 from zxcvbn import zxcvbn
 
 from planner.accounts import throttle
-from planner.accounts.models import Organisation, User
+from planner.accounts.models import Organisation, User, hash_password
 from planner.core.models import utcnow
 from planner.core.pagination import Page, paginate
 from planner.core.permissions import Role
@@ -37,10 +37,14 @@ GERMAN_COMMON = (
 
 
 @cache
+def _dummy_hash_for(method: str | None) -> str:
+    return hash_password("no-such-account")
+
+
 def _dummy_hash() -> str:
     """Answering unknown addresses as slowly as known ones reveals nothing about who has an
     account. Computed on first use, not at import (that cost every process 100 ms)."""
-    return generate_password_hash("no-such-account")
+    return _dummy_hash_for(current_app.config.get("PASSWORD_HASH_METHOD"))
 
 
 class AccountError(DomainError):
@@ -274,13 +278,3 @@ def user_page(*, query: str | None = None, role: str | None = None, page: int = 
         stmt = stmt.where(User.role == Role(role))
     stmt = stmt.options(contains_eager(User.organisation))
     return paginate(stmt, page, current_app.config["PAGE_SIZE"])
-
-
-def organisation_options() -> list[tuple[int, str]]:
-    """(id, name) of every organisation, for select fields (no ORM objects: lists are long)."""
-    return [
-        tuple(row)
-        for row in db.session.execute(
-            select(Organisation.id, Organisation.name).order_by(Organisation.name)
-        )
-    ]

@@ -19,7 +19,6 @@ from planner.accounts.forms import (
     UserForm,
 )
 from planner.accounts.models import Organisation, User
-from planner.core.forms import options
 from planner.core.permissions import ROLE_LABELS, Permission, public, requires
 from planner.core.transaction import commit_or_show
 from planner.extensions import db
@@ -97,7 +96,7 @@ def change_password():
             fields={services.WrongPassword: form.current},
         )
         if ok:
-            login_user(current_user)  # this session goes on with the new version
+            login_user(current_user._get_current_object())  # this session goes on, new version
             return redirect(url_for("core.dashboard"))
     return render_template(
         "accounts/password_change.html", form=form, forced=current_user.must_change_password
@@ -139,16 +138,14 @@ def reset_with_token(token: str):
     ), 422 if form.errors else 200
 
 
-def _organisation_choices(form: UserForm) -> None:
-    form.organisation_id.choices = options([("", _("– keine –")), *services.organisation_options()])
-
-
 def _organisation(form: UserForm) -> Organisation | None:
-    return (
-        db.session.get(Organisation, int(form.organisation_id.data))
-        if form.organisation_id.data
-        else None
-    )
+    org_id = form.organisation.chosen_id
+    return db.session.get(Organisation, org_id) if org_id else None
+
+
+def _fill(form: UserForm, user: User) -> None:
+    form.organisation.data = user.organisation.name if user.organisation else ""
+    form.role.data = user.role.value
 
 
 @bp.route("/admin/benutzer")
@@ -168,7 +165,6 @@ def user_list():
 @requires(Permission.USERS_MANAGE)
 def user_create():
     form = NewUserForm()
-    _organisation_choices(form)
     if form.validate_on_submit():
         ok, _saved = commit_or_show(
             form.email,
@@ -199,10 +195,8 @@ def user_create():
 def user_edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
-    _organisation_choices(form)
     if request.method == "GET":
-        form.organisation_id.data = str(user.organisation_id or "")
-        form.role.data = user.role.value
+        _fill(form, user)
     if form.validate_on_submit():
         ok, _saved = commit_or_show(
             form.role,
@@ -245,9 +239,7 @@ def user_reset_password(user_id: int):
         if ok:
             return redirect(url_for("accounts.user_edit", user_id=user.id))
     edit_form = UserForm(obj=user)
-    _organisation_choices(edit_form)
-    edit_form.organisation_id.data = str(user.organisation_id or "")
-    edit_form.role.data = user.role.value
+    _fill(edit_form, user)
     return render_template(
         "accounts/user_form.html", form=edit_form, user=user, reset_form=form
     ), 422

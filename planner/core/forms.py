@@ -11,6 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import Select
 
+from planner.core.lookup import LookupField
+from planner.core.models import DATE_MAX, DATE_MIN
+
 
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
@@ -21,8 +24,6 @@ def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
 # newline, which breaks headers and .ics lines); multi-line fields take tab and line breaks.
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-# dates a district administration can mean; beyond them a typo (10.12.0202) or an attack
-DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2199, 12, 31)
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # what an INTEGER column holds on every database
 
 
@@ -57,6 +58,18 @@ def _int_in_range(form, field):
         raise ValidationError(_("Diese Zahl ist zu groß."))
 
 
+def int_or_none(value: object) -> int | None:
+    """A positive id from a form or query value, or None: never an exception, never a number
+    a database column cannot hold."""
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 12:
+        number = int(value.strip())
+    else:
+        return None
+    return number if 0 < number <= INT_MAX else None
+
+
 def input_rules(field) -> list:
     """The checks every field of its kind gets, whatever the form says."""
     if isinstance(field, DateField | DateTimeLocalField):
@@ -78,6 +91,10 @@ class Form(FlaskForm):
     def validate(self, extra_validators=None):
         extra = {name: list(v) for name, v in (extra_validators or {}).items()}
         for name, field in self._fields.items():
+            if isinstance(field, SelectField) and isinstance(field.data, str):
+                # Optional() waves blank input through unchecked: blank is the empty choice
+                if not field.data.strip():
+                    field.data = ""
             rules = input_rules(field)
             if rules:
                 extra.setdefault(name, []).extend(rules)
@@ -99,7 +116,9 @@ class FastSelect(Select):
 
 class AuditFilterForm(Form):
     object_type = SelectField(_l("Objekttyp"), validators=[Optional()], validate_choice=True)
-    user_id = SelectField(_l("Benutzer"), validators=[Optional()], widget=FastSelect())
+    user = LookupField(
+        _l("Benutzer"), validators=[Optional()], lookup="benutzer", resolve=False, description=None
+    )
     date_from = DateField(_l("Von"), validators=[Optional()])
     date_to = DateField(_l("Bis"), validators=[Optional()])
 

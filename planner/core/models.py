@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import DateTime, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
+
+# the dates a district administration can mean; beyond them a typo (10.12.0202) or an attack,
+# and arithmetic near the calendar's ends (31.12.9999 + 1 day) would overflow
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2199, 12, 31)
 
 
 def utcnow() -> datetime:
@@ -49,6 +53,13 @@ class Audited:
 
     __audit_exclude__: frozenset[str] = frozenset({"created_at", "updated_at"})
     __audit_secret__: frozenset[str] = frozenset()
+    # German names for the audit log: of the kind of object and of its fields
+    __audit_type__: str = ""
+    __audit_fields__: dict[str, str] = {}
+
+    @classmethod
+    def audit_type_label(cls) -> str:
+        return str(cls.__audit_type__ or cls.__name__)
 
     def audit_label(self) -> str:
         return str(self)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from planner.core.audit import AuditEntry
 from planner.core.i18n import BERLIN
+from planner.core.models import Audited
 from planner.core.pagination import Page, paginate
 from planner.extensions import db
 
@@ -29,18 +30,15 @@ def dashboard_panels() -> list[tuple[str, dict[str, Any]]]:
     return panels
 
 
-def audit_object_types() -> list[str]:
-    return list(
-        db.session.scalars(
-            select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
-        )
-    )
-
-
-def audit_users():
-    from planner.accounts.models import User
-
-    return db.session.scalars(select(User).order_by(User.name)).all()
+def audit_object_types() -> list[tuple[str, str]]:
+    """(class name, German label) of every audited model, taken from the models themselves
+    (a DISTINCT over half a million log rows cost 67 ms per page)."""
+    types = {
+        mapper.class_.__name__: mapper.class_.audit_type_label()
+        for mapper in db.Model.registry.mappers
+        if issubclass(mapper.class_, Audited)
+    }
+    return sorted(types.items(), key=lambda item: str(item[1]))
 
 
 def _day_start(day: date) -> datetime:
@@ -50,7 +48,7 @@ def _day_start(day: date) -> datetime:
 def audit_page(
     *,
     object_type: str | None = None,
-    user_id: int | None = None,
+    user_ids: list[int] | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     page: int = 1,
@@ -59,8 +57,8 @@ def audit_page(
     stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if object_type:
         stmt = stmt.where(AuditEntry.object_type == object_type)
-    if user_id:
-        stmt = stmt.where(AuditEntry.user_id == user_id)
+    if user_ids is not None:
+        stmt = stmt.where(AuditEntry.user_id.in_(user_ids))
     if date_from:
         stmt = stmt.where(AuditEntry.at >= _day_start(date_from))
     if date_to:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, has_request_context, render_template, request
+import re
+from urllib.parse import urlencode
+
+from flask import Flask, abort, g, has_request_context, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,12 +16,23 @@ from planner.core.markdown import render_markdown
 from planner.core.permissions import PERMISSION_LABELS, Permission, can
 from planner.extensions import db
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 # (endpoint, label, permission). Later domains append their entries.
 NAVIGATION: list[tuple[str, str, Permission]] = [
     ("core.dashboard", _l("Übersicht"), Permission.DASHBOARD_VIEW),
     ("accounts.user_list", _l("Benutzer"), Permission.USERS_MANAGE),
     ("core.audit_log", _l("Protokoll"), Permission.AUDIT_VIEW),
 ]
+
+
+def page_url(number: int) -> str:
+    """This page's address with another page number; every other query argument is kept as
+    it came, never handed to ``url_for`` (where ``endpoint`` or ``_method`` would change what
+    is built)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    args.append(("page", str(number)))
+    return f"{request.path}?{urlencode(args)}"
 
 
 def demo_mode() -> bool:
@@ -39,6 +53,7 @@ def init_shell(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["money"] = fmt_money
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -58,8 +73,28 @@ def init_shell(app: Flask) -> None:
             "demo_mode": demo_mode,
         }
 
+    @app.before_request
+    def refuse_control_characters():
+        """Query arguments and the path are text for searches and filters: a NUL byte (which
+        PostgreSQL refuses) or another C0 control character in them is a broken or hostile
+        address, answered with 400 before any view or database sees it."""
+        if _CONTROL.search(request.path) or any(
+            _CONTROL.search(key) or _CONTROL.search(value)
+            for key, value in request.args.items(multi=True)
+        ):
+            abort(400)
+        return None
+
     @app.after_request
     def security_headers(response):
+        if has_request_context() and current_user.is_authenticated:
+            # pages with personal data stay out of shared and browser caches ("Zurück" after
+            # the logout shows nothing)
+            response.headers["Cache-Control"] = "no-store"
+        if app.config.get("HSTS"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import text
 
 from planner.core import bp, services
 from planner.core.forms import AuditFilterForm, options
-from planner.core.permissions import Permission, public, requires
+from planner.core.lookup import LOOKUPS, MAX_QUERY
+from planner.core.permissions import Permission, can, public, requires
 from planner.extensions import db
 
 
@@ -22,6 +24,9 @@ def dashboard():
 @bp.route("/health")
 @public
 def health():
+    """200 with every probe when all is well; 503 with ``database: unreachable`` when the
+    database does not answer (within the connect and statement timeouts), without asking
+    the probes that would need it."""
     status, code = {"status": "ok"}, 200
     try:
         db.session.execute(text("SELECT 1"))
@@ -30,10 +35,33 @@ def health():
         current_app.logger.warning("health: database unreachable: %s", exc)
         db.session.rollback()
         status.update(status="error", database="unreachable")
-        code = 503
+        return status, 503
     for name, probe in services.HEALTH_PROBES.items():
-        status[name] = probe()
+        try:
+            status[name] = probe()
+        except Exception as exc:  # noqa: BLE001 - one broken probe must not hide the others
+            current_app.logger.warning("health: probe %s failed: %s", name, exc)
+            db.session.rollback()
+            status[name] = "error"
+            status["status"], code = "error", 503
     return status, code
+
+
+@bp.route("/suche/<name>")
+@requires(Permission.DASHBOARD_VIEW)
+def lookup(name: str):
+    """Suggestions for a type-ahead field: at most 20 (id, label) pairs as JSON. Every lookup
+    names the permission it needs; what a user may not see is not suggested."""
+    found = LOOKUPS.get(name)
+    if found is None:
+        abort(404)
+    if not can(found.permission):
+        abort(403)
+    query = request.args.get("q", "")[:MAX_QUERY]
+    items = found.search(query, current_user) if query.strip() else []
+    response = jsonify([{"id": item_id, "label": label} for item_id, label in items])
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/barrierefreiheit")
@@ -46,16 +74,14 @@ def accessibility():
 @requires(Permission.AUDIT_VIEW)
 def audit_log():
     form = AuditFilterForm(request.args, meta={"csrf": False})
-    form.user_id.choices = options(
-        [("", _("Alle"))] + [(u.id, u.name) for u in services.audit_users()]
-    )
-    form.object_type.choices = options(
-        [("", _("Alle"))] + [(t, t) for t in services.audit_object_types()]
-    )
+    form.object_type.choices = options([("", _("Alle")), *services.audit_object_types()])
     valid = form.validate()
+    user_text = (form.user.data or "").strip() if valid else ""
     page = services.audit_page(
         object_type=(form.object_type.data or None) if valid else None,
-        user_id=int(form.user_id.data) if valid and form.user_id.data else None,
+        user_ids=[uid for uid, _label in LOOKUPS["benutzer"].search(user_text, current_user)]
+        if user_text
+        else None,
         date_from=form.date_from.data if valid else None,
         date_to=form.date_to.data if valid else None,
         page=request.args.get("page", 1, type=int),

@@ -3,15 +3,16 @@ from wtforms import (
     BooleanField,
     DateField,
     RadioField,
+    SearchField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from planner.core.forms import FastSelect, Form, options
+from planner.core.forms import Form, options
+from planner.core.lookup import LookupField
 from planner.deadlines.models import KIND_LABELS
 from planner.deadlines.services import PREFERENCE_LABELS, DeadlineError, parse_offsets
 
@@ -31,15 +32,17 @@ class DeadlineForm(Form):
         validators=[Optional()],
         description=_l("Optional; ohne Uhrzeit gilt die Frist den ganzen Tag."),
     )
-    organisation_id = SelectField(
-        _l("Verantwortliche Organisation"), validators=[Optional()], widget=FastSelect()
+    organisation = LookupField(
+        _l("Verantwortliche Organisation"), validators=[Optional()], lookup="organisationen"
     )
-    responsible_ids = SelectMultipleField(
+    responsible = LookupField(
         _l("Verantwortliche Personen"),
         validators=[Optional()],
-        widget=FastSelect(multiple=True),
+        lookup="personen",
+        multiple=True,
         description=_l(
-            "Sie erhalten die Erinnerungen. Ohne Auswahl erhalten sie alle Konten der Organisation."
+            "Sie erhalten die Erinnerungen; ohne Angabe alle Konten der Organisation. Mehrere "
+            "durch Komma trennen; tippen Sie einen Teil des Namens oder der E-Mail-Adresse."
         ),
     )
     reminder_offsets = StringField(
@@ -86,8 +89,15 @@ class DeadlineFilterForm(Form):
         choices=options([("", _l("Alle")), *KIND_LABELS.items()]),
         validators=[Optional()],
     )
-    organisation_id = SelectField(_l("Organisation"), validators=[Optional()], widget=FastSelect())
-    responsible_id = SelectField(_l("Verantwortlich"), validators=[Optional()], widget=FastSelect())
+    q = SearchField(_l("Suche im Titel"), validators=[Optional(), Length(max=100)])
+    organisation = LookupField(
+        _l("Organisation"), validators=[Optional()], lookup="organisationen", resolve=False,
+        description=None,
+    )  # fmt: skip
+    responsible = LookupField(
+        _l("Verantwortlich"), validators=[Optional()], lookup="verantwortliche", resolve=False,
+        description=None,
+    )  # fmt: skip
     mine = BooleanField(_l("Nur meine Fristen"))
 
 

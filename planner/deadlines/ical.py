@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -19,13 +20,22 @@ PRODID = "-//Planner//Strategische Sozialplanung//DE"
 UID_DOMAIN = "planner.sozialplanung"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _text(value: str) -> str:
+    """Text as a calendar line can carry it: line breaks as LF (the library escapes them),
+    no other control characters (a bare CR would end the line early)."""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _event(deadline: Deadline, stamp: datetime, url: Callable[..., str]) -> Event:
     event = Event()
     event.add("uid", f"frist-{deadline.uid}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("sequence", deadline.sequence or 0)
     prefix = f"[{deadline.state.label}] " if deadline.state != DeadlineState.OFFEN else ""
-    event.add("summary", f"{prefix}{deadline.kind.label}: {deadline.title}")
+    event.add("summary", _text(f"{prefix}{deadline.kind.label}: {deadline.title}"))
     if deadline.due_time is None:
         event.add("dtstart", deadline.due_date)  # VALUE=DATE: an all-day event
         event.add("dtend", deadline.due_date + timedelta(days=1))
@@ -41,7 +51,7 @@ def _event(deadline: Deadline, stamp: datetime, url: Callable[..., str]) -> Even
         description.append(_("Verantwortlich: %(org)s", org=deadline.organisation.name))
     if deadline.notes:
         description += ["", deadline.notes]
-    event.add("description", "\n".join(description))
+    event.add("description", _text("\n".join(description)))
     event.add("status", "CANCELLED" if deadline.state == DeadlineState.VERSAEUMT else "CONFIRMED")
     event.add("url", url("deadlines.detail", deadline_id=deadline.id))
     return event
@@ -85,7 +95,7 @@ def calendar_for(deadlines: list[Deadline], name: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", _text(name))
     cal.add("x-wr-timezone", "Europe/Berlin")
     stamp = utcnow().replace(microsecond=0)
     if any(d.due_time is not None for d in deadlines):

@@ -18,7 +18,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from planner.accounts.models import Organisation, User
 from planner.core.i18n import BERLIN
-from planner.core.models import utcnow
+from planner.core.lookup import LIMIT, like_pattern
+from planner.core.models import DATE_MAX, DATE_MIN, utcnow
 from planner.core.pagination import Page, paginate
 from planner.core.permissions import Permission, role_can
 from planner.core.transaction import DomainError
@@ -134,6 +135,14 @@ def _apply(deadline: Deadline, data: DeadlineData) -> None:
     title = (data.title or "").strip()
     if not title:
         raise DeadlineError(_("Bitte geben Sie einen Titel an."))
+    if not DATE_MIN <= data.due_date <= DATE_MAX:
+        raise DeadlineError(
+            _(
+                "Bitte geben Sie ein Datum zwischen dem %(start)s und dem %(end)s an.",
+                start=f"{DATE_MIN:%d.%m.%Y}",
+                end=f"{DATE_MAX:%d.%m.%Y}",
+            )
+        )
     offsets = parse_offsets(data.reminder_offsets)
     before = {f: getattr(deadline, f) for f in _CALENDAR_FIELDS}
     old_due = deadline.due_date
@@ -369,8 +378,9 @@ def get_visible_or_none(user: User, deadline_id: int) -> Deadline | None:
 @dataclass
 class ListFilter:
     kind: str | None = None
-    organisation_id: int | None = None
-    responsible_id: int | None = None
+    organisation: str | None = None  # part of the organisation's name
+    responsible: str | None = None  # part of a responsible person's name
+    text: str | None = None  # part of the title
     state: str | None = DeadlineState.OFFEN.value
     mine: bool = False
 
@@ -391,15 +401,32 @@ def deadline_page(
         stmt = stmt.where(Deadline.state == DeadlineState(filters.state))
     if filters.kind:
         stmt = stmt.where(Deadline.kind == DeadlineKind(filters.kind))
-    if filters.organisation_id:
-        stmt = stmt.where(Deadline.organisation_id == filters.organisation_id)
-    if filters.responsible_id:
+    if filters.organisation:
+        stmt = stmt.where(
+            Deadline.organisation_id.in_(
+                select(Organisation.id).where(
+                    func.lower(Organisation.name).like(
+                        like_pattern(filters.organisation), escape="\\"
+                    )
+                    | func.lower(Organisation.short_name).like(
+                        like_pattern(filters.organisation), escape="\\"
+                    )
+                )
+            )
+        )
+    if filters.responsible:
         stmt = stmt.where(
             exists().where(
                 deadline_responsibles.c.deadline_id == Deadline.id,
-                deadline_responsibles.c.user_id == filters.responsible_id,
+                deadline_responsibles.c.user_id.in_(
+                    select(User.id).where(
+                        func.lower(User.name).like(like_pattern(filters.responsible), escape="\\")
+                    )
+                ),
             )
         )
+    if filters.text:
+        stmt = stmt.where(func.lower(Deadline.title).like(like_pattern(filters.text), escape="\\"))
     if filters.mine:
         stmt = stmt.where(_mine(user))
     if filters.state == DeadlineState.OFFEN.value:
@@ -568,26 +595,21 @@ def set_preference(user: User, mode: str) -> None:
     db.session.flush()
 
 
-def responsible_filter_choices() -> list[tuple[int, str]]:
-    """(id, name) of people named as responsible for at least one deadline (list filter)."""
-    named = select(deadline_responsibles.c.user_id).distinct()
-    return [
-        tuple(r)
-        for r in db.session.execute(
-            select(User.id, User.name).where(User.id.in_(named)).order_by(User.name)
-        )
-    ]
-
-
-def responsible_candidates() -> list[tuple[int, str]]:
-    """(id, "Name (Organisation)") of every active account, for the deadline form."""
+def search_responsible(q: str, user: User) -> list[tuple[int, str]]:
+    """Names of people responsible for a deadline *the user may see* (the list filter's
+    suggestions): a name on a hidden deadline is never suggested."""
+    named = deadline_responsibles.alias("named")
+    on_visible = select(named.c.user_id).join(Deadline, Deadline.id == named.c.deadline_id)
+    condition = visible_to(user)
+    if condition is not None:
+        on_visible = on_visible.where(condition)
     rows = db.session.execute(
-        select(User.id, User.name, Organisation.short_name, Organisation.name)
-        .outerjoin(Organisation, User.organisation_id == Organisation.id)
-        .where(User.active.is_(True))
-        .order_by(User.name)
+        select(User.id, User.name)
+        .where(
+            func.lower(User.name).like(like_pattern(q), escape="\\"),
+            User.id.in_(on_visible),
+        )
+        .order_by(User.name, User.id)
+        .limit(LIMIT)
     )
-    return [
-        (uid, f"{name} ({short or org})" if (short or org) else name)
-        for uid, name, short, org in rows
-    ]
+    return [tuple(r) for r in rows]

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from planner.core import services as core_services
+from planner.core.lookup import LOOKUPS, Lookup
 from planner.core.permissions import Permission, can
 from planner.core.shell import NAVIGATION
 
@@ -41,6 +42,17 @@ NAVIGATION[1:1] = [
 NAVIGATION.append(("deadlines.outbox", _l("Mailversand"), Permission.SYSTEM_VIEW))
 core_services.DASHBOARD_PANELS.append(("deadlines/_dashboard_panel.html", _dashboard_panel))
 core_services.HEALTH_PROBES["reminders"] = _health
+
+
+def _search_responsible(q, user):
+    from planner.deadlines import services
+
+    return services.search_responsible(q, user)
+
+
+LOOKUPS["verantwortliche"] = Lookup(
+    Permission.DEADLINES_VIEW, _search_responsible, lambda text, user: []
+)
 
 
 def init_app(app: Flask) -> None:

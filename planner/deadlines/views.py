@@ -11,9 +11,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from planner.accounts.lookups import person_label
 from planner.accounts.models import Organisation, User
-from planner.accounts.services import organisation_options
-from planner.core.forms import options
 from planner.core.models import utcnow
 from planner.core.permissions import Permission, can, public, requires
 from planner.core.transaction import commit_or_show
@@ -21,10 +20,6 @@ from planner.deadlines import bp, ical, reminders, services
 from planner.deadlines.forms import ActionForm, DeadlineFilterForm, DeadlineForm, PreferenceForm
 from planner.deadlines.models import KIND_LABELS, Deadline, Reminder
 from planner.extensions import db
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _visible_or_404(deadline_id: int) -> Deadline:
@@ -40,13 +35,12 @@ def index():
     form = DeadlineFilterForm(request.args, meta={"csrf": False})
     if "state" not in request.args:
         form.state.data = "offen"
-    form.organisation_id.choices = options([("", _("Alle")), *organisation_options()])
-    form.responsible_id.choices = options([("", _("Alle")), *services.responsible_filter_choices()])
     valid = form.validate()
     filters = services.ListFilter(
         kind=form.kind.data or None if valid else None,
-        organisation_id=_int_or_none(form.organisation_id.data) if valid else None,
-        responsible_id=_int_or_none(form.responsible_id.data) if valid else None,
+        organisation=(form.organisation.data or "").strip() or None if valid else None,
+        responsible=(form.responsible.data or "").strip() or None if valid else None,
+        text=(form.q.data or "").strip() or None if valid else None,
         state=form.state.data or None if valid else "offen",
         mine=bool(form.mine.data),
     )
@@ -89,14 +83,9 @@ def month():
     )
 
 
-def _form_choices(form: DeadlineForm) -> None:
-    form.organisation_id.choices = options([("", _("– keine –")), *organisation_options()])
-    form.responsible_ids.choices = options(services.responsible_candidates())
-
-
 def _data_from(form: DeadlineForm) -> services.DeadlineData:
-    org_id = _int_or_none(form.organisation_id.data)
-    user_ids = [int(i) for i in form.responsible_ids.data or [] if i.isdigit()]
+    org_id = form.organisation.chosen_id
+    user_ids = form.responsible.ids
     users = (
         db.session.scalars(db.select(User).where(User.id.in_(user_ids))).all() if user_ids else []
     )
@@ -117,7 +106,6 @@ def _data_from(form: DeadlineForm) -> services.DeadlineData:
 @requires(Permission.DEADLINES_EDIT)
 def create():
     form = DeadlineForm()
-    _form_choices(form)
     if request.method == "GET" and request.args.get("datum"):
         try:
             form.due_date.data = date.fromisoformat(request.args["datum"])
@@ -167,11 +155,10 @@ def detail(deadline_id: int):
 def edit(deadline_id: int):
     deadline = db.get_or_404(Deadline, deadline_id)
     form = DeadlineForm(obj=deadline)
-    _form_choices(form)
     if request.method == "GET":
         form.kind.data = deadline.kind.value
-        form.organisation_id.data = str(deadline.organisation_id or "")
-        form.responsible_ids.data = [str(u.id) for u in deadline.responsible_users]
+        form.organisation.data = deadline.organisation.name if deadline.organisation else ""
+        form.responsible.data = ", ".join(person_label(u) for u in deadline.responsible_users)
     if form.validate_on_submit():
         ok, _saved = commit_or_show(
             form.title,
@@ -236,7 +223,7 @@ def download_ics(deadline_id: int):
     return _ics_response(ical.calendar_for([deadline], deadline.title), f"frist-{deadline.id}.ics")
 
 
-@bp.route("/calendar/<token>.ics")
+@bp.route("/kalender/<token>.ics")
 @public
 def feed(token: str):
     """The personal feed: the secret token is the only credential; it reveals nothing else."""
@@ -312,3 +299,9 @@ def outbox():
         sent=reminders.recently_sent(),
         max_attempts=reminders.MAX_ATTEMPTS,
     )
+
+
+# the feed's old English address keeps working for subscriptions made before
+bp.add_url_rule(
+    "/calendar/<token>.ics", endpoint="legacy_feed", redirect_to="/kalender/<token>.ics"
+)

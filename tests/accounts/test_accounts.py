@@ -99,7 +99,7 @@ def test_admin_creates_a_user_and_duplicates_are_refused(client, db, login_as):
         "name": "Neue Person",
         "email": "Neu@Kreis.example",
         "role": "supplier",
-        "organisation_id": str(org.id),
+        "organisation": org.name,
         "password": "anfangs-passwort",
         "active": "y",
     }
@@ -120,7 +120,7 @@ def test_admin_edits_deactivates_and_resets(client, db, login_as):
     user = UserFactory(name="Alt Name", role="viewer")
     response = client.post(
         f"/admin/benutzer/{user.id}",
-        data={"name": "Neu Name", "email": user.email, "role": "planner", "organisation_id": ""},
+        data={"name": "Neu Name", "email": user.email, "role": "planner", "organisation": ""},
     )
     assert response.status_code == 302
     db.session.refresh(user)

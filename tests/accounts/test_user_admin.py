@@ -45,7 +45,7 @@ def form_data(user: User, **changes) -> dict:
         "name": user.name,
         "email": user.email,
         "role": user.role.value,
-        "organisation_id": str(user.organisation_id or ""),
+        "organisation": user.organisation.name if user.organisation else "",
         "active": "y" if user.active else None,
     }
     data.update(changes)
@@ -152,7 +152,7 @@ def _new_user_data(**changes) -> dict:
         "name": "Neue Person",
         "email": "Neu@Kreis.Example",
         "role": "supplier",
-        "organisation_id": "",
+        "organisation": "",
         "password": "anfangs-passwort",
         "active": "y",
     }
@@ -163,7 +163,7 @@ def _new_user_data(**changes) -> dict:
 def test_admin_creates_a_user_who_can_then_log_in(app, client, db, login_as):
     login_as("admin")
     org = OrganisationFactory(name="Stadt Hennef (Sieg)")
-    response = client.post("/admin/benutzer/neu", data=_new_user_data(organisation_id=str(org.id)))
+    response = client.post("/admin/benutzer/neu", data=_new_user_data(organisation=org.name))
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/benutzer"
     page = client.get("/admin/benutzer").get_data(as_text=True)
@@ -226,7 +226,7 @@ def test_admin_changes_role_and_organisation(client, db, login_as):
     user = UserFactory(name="Rolf Rolle", role="viewer", organisation=old_org)
     response = client.post(
         f"/admin/benutzer/{user.id}",
-        data=form_data(user, role="planner", organisation_id=str(new_org.id)),
+        data=form_data(user, role="planner", organisation=new_org.name),
     )
     assert response.status_code == 302
     assert "Das Konto von Rolf Rolle wurde gespeichert." in client.get("/admin/benutzer").get_data(
@@ -246,7 +246,7 @@ def test_edit_form_shows_the_current_values(client, db, login_as):
     html = client.get(f"/admin/benutzer/{user.id}").get_data(as_text=True)
     assert 'value="Frieda Form"' in html
     assert '<option selected value="participant">Fachplanung</option>' in html
-    assert f'<option value="{org.id}" selected>Gemeinde Alfter</option>' in html
+    assert 'value="Gemeinde Alfter"' in html and 'data-lookup="/suche/organisationen"' in html
 
 
 def test_edit_refuses_an_email_of_another_account(client, db, login_as):

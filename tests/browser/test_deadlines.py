@@ -66,7 +66,7 @@ def test_settings_dashboard_and_outbox_are_accessible(db, browser_page):
     page.goto("/fristen/einstellungen")
     page.get_by_role("button", name="Abo-Adresse erzeugen").click()
     feed_url = page.get_by_label("Abo-Adresse").input_value()
-    assert "/calendar/" in feed_url and feed_url.endswith(".ics")
+    assert "/kalender/" in feed_url and feed_url.endswith(".ics")
     _assert_accessible(page)
     page.goto("/admin/erinnerungen")
     _assert_accessible(page)

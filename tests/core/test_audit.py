@@ -41,7 +41,7 @@ def edit_user(client, user: User, **changes):
         "name": user.name,
         "email": user.email,
         "role": user.role.value,
-        "organisation_id": str(user.organisation_id or ""),
+        "organisation": user.organisation.name if user.organisation else "",
         "active": "y",
     }
     data.update(changes)
@@ -229,7 +229,7 @@ def test_audit_page_filters_by_object_type(client, db, login_as):
 
 
 def test_audit_page_filters_by_user(client, db, login_as):
-    admin = login_as("admin", name="Anna Admin")
+    login_as("admin", name="Anna Admin")
     other_admin = UserFactory(role="admin", name="Bernd Admin")
     first = UserFactory(name="Erste Person")
     second = UserFactory(name="Zweite Person")
@@ -238,9 +238,9 @@ def test_audit_page_filters_by_user(client, db, login_as):
     other.post("/anmelden", data={"email": other_admin.email, "password": PASSWORD})
     edit_user(other, second, name="Zweite Geändert")
 
-    mine = log_rows(client, user_id=admin.id)
+    mine = log_rows(client, user="Anna Admin")
     assert len(mine) == 1 and "Erste Geändert" in mine[0]
-    theirs = log_rows(client, user_id=other_admin.id)
+    theirs = log_rows(client, user=other_admin.email)
     assert len(theirs) == 1 and "Zweite Geändert" in theirs[0]
     assert len(log_rows(client)) > 2
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 
 import pytest
@@ -86,7 +87,7 @@ def test_audit_page_filters_by_type_user_and_date(client, db, login_as):
 
     by_type = rows("object_type=Organisation")
     assert "Gemeinde Much" in by_type and "Per UI" not in by_type
-    by_user = rows(f"user_id={admin.id}")
+    by_user = rows(f"user={admin.email}")
     assert "Per UI" in by_user and "Gemeinde Much" not in by_user
     assert "Per UI" not in rows("date_to=2000-01-01")
     bad = client.get("/admin/audit?date_from=2030-02-01&date_to=2030-01-01").get_data(as_text=True)
@@ -118,6 +119,7 @@ def test_markdown_renders_structure():
 )
 def test_markdown_never_lets_script_through(attack):
     html = str(render_markdown(attack)).lower()
+    html = re.sub(r">[^<]*<", "><", html)  # text may say anything; markup may not
     for needle in ("<script", "onerror", "onload", "javascript:", "style=", "<iframe", "<svg"):
         assert needle not in html
 

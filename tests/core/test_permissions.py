@@ -94,7 +94,7 @@ def test_posts_to_admin_endpoints_are_refused_and_change_nothing(app, client, lo
         "role": "admin",
         "password": "Kaffeetasse-Wolke-17",
         "active": "y",
-        "organisation_id": "",
+        "organisation": "",
     }
     before = _snapshot()
     adapter = app.url_map.bind("localhost")

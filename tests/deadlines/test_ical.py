@@ -19,7 +19,7 @@ SUMMER = date(NEXT_YEAR, 6, 19)  # CEST, UTC+2
 
 def _feed_url(client) -> str:
     html = client.post("/fristen/abo").get_data(as_text=True)
-    match = re.search(r'value="(http://[^"]+/calendar/[^"]+\.ics)"', html)
+    match = re.search(r'value="(http://[^"]+/kalender/[^"]+\.ics)"', html)
     assert match, "the new feed address is shown once"
     return match.group(1).replace("http://localhost", "")
 
@@ -88,7 +88,7 @@ def test_renewed_or_foreign_tokens_are_refused(app, login_as, client, db):
     new = _feed_url(client)
     assert client.get(old).status_code == 404
     assert client.get(new).status_code == 200
-    assert client.get("/calendar/erfunden.ics").status_code == 404
+    assert client.get("/kalender/erfunden.ics").status_code == 404
     other = app.test_client()
     response = other.get(new.replace(new.split("/")[-1], "x" + new.split("/")[-1]))
     assert response.status_code == 404
