@@ -27,9 +27,15 @@ def test_planner_creates_finds_and_completes_a_deadline(db, browser_page):
     page.get_by_label("Titel").fill("Sozialraumdaten Bornheim anfordern")
     page.get_by_label("Art").select_option("lieferung")
     page.get_by_label("Fällig am").fill(due.isoformat())
-    page.get_by_label("Verantwortliche Personen").select_option(
-        label="Paula Planerin (" + planner.organisation.short_name + ")"
-    )
+    # the type-ahead, by keyboard: type, arrow down to the suggestion, Enter
+    people = page.get_by_role("combobox", name="Verantwortliche Personen")
+    people.press_sequentially("Paula", delay=20)
+    page.get_by_role("option", name=f"Paula Planerin <{planner.email}>").wait_for()
+    assert people.get_attribute("aria-expanded") == "true"
+    _assert_accessible(page)
+    people.press("ArrowDown")
+    people.press("Enter")
+    assert people.input_value() == f"Paula Planerin <{planner.email}>, "
     page.get_by_role("button", name="Speichern").click()
     page.get_by_text("wurde angelegt").wait_for()
     _assert_accessible(page)

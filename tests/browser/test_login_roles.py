@@ -84,13 +84,13 @@ def test_role_logs_in_sees_its_dashboard_and_navigation_and_logs_out(app, db, pa
     assert_accessible(page)
 
     page.get_by_role("button", name="Abmelden").click()
-    page.wait_for_url(re.compile(r"/login$"))
+    page.wait_for_url(re.compile(r"/anmelden$"))
     assert page.get_by_role("heading", name="Anmelden", level=1).is_visible()
     assert page.get_by_text("Sie sind abgemeldet.").is_visible()
     assert page.get_by_role("navigation", name="Hauptnavigation").count() == 0
     # the session is gone: the dashboard sends back to the login page
     page.goto("/")
-    assert re.search(r"/login\?next=", page.url), page.url
+    assert re.search(r"/anmelden\?next=", page.url), page.url
 
 
 def test_login_by_keyboard_alone_starting_with_the_skip_link(db, page):
@@ -112,7 +112,7 @@ def test_login_by_keyboard_alone_starting_with_the_skip_link(db, page):
     assert _focused(page)["id"] == "password"
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    # the fragment of /login#main survives the redirect to the dashboard
+    # the fragment of /anmelden#main survives the redirect to the dashboard
     page.wait_for_url(re.compile(r"/(#main)?$"))
     assert page.get_by_role("heading", name="Übersicht", level=1).is_visible()
 
