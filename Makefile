@@ -20,19 +20,21 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(STAMP_RUN)
 
-## make run: install, migrate, load the demo into an empty database, serve on :5000
+PORT ?= 5000
+
+## make run: install, migrate, load the demo into an empty database, serve on :$(PORT)
 run: $(STAMP_RUN)
 	$(FLASK) db upgrade
 	$(FLASK) demo load-if-empty
 	@echo ""
-	@echo "Planner läuft auf http://127.0.0.1:5000 – Demo-Anmeldungen (Passwort: demo):"
+	@echo "Planner läuft auf http://127.0.0.1:$(PORT) – Demo-Anmeldungen (Passwort: demo):"
 	@echo "  admin@demo.example        Administration"
 	@echo "  planung@demo.example      Sozialplanung"
 	@echo "  fachplanung@demo.example  Fachplanung"
 	@echo "  daten@demo.example        Datenlieferung"
 	@echo "  politik@demo.example      Politik (lesend)"
 	@echo ""
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	PORT=$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## make test: the whole suite on SQLite, and again on PostgreSQL when PLANNER_TEST_DATABASE_URL is set
 test: $(STAMP_TEST)

@@ -3,7 +3,8 @@
 PLANNER_ENV            development (default), production or test: picks the class below
 PLANNER_DATABASE_URL   SQLAlchemy URL (default: SQLite file in the instance folder)
 PLANNER_SECRET_KEY     required in production; in development generated once into the instance folder
-PLANNER_BASE_URL       external base URL for links in mails and feeds
+PLANNER_BASE_URL       external base URL for links in mails and feeds (development without it:
+                       the address the request came to, else http://127.0.0.1:$PORT)
 PLANNER_MAIL_URL       smtp://user:pass@host:port or smtps://...; unset: mails go to instance/mail/
 PLANNER_MAIL_FROM      sender address of outgoing mail
 PLANNER_SCHEDULER      "inline" runs the reminder sweep inside the web process, "off" does not
@@ -33,7 +34,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("PLANNER_DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SECRET_KEY = _env("PLANNER_SECRET_KEY")
-    BASE_URL = _env("PLANNER_BASE_URL", "http://127.0.0.1:5000")
+    BASE_URL = _env("PLANNER_BASE_URL", f"http://127.0.0.1:{_env('PORT', '5000')}")
+    # development: links in mails and feeds built during a request follow the address served
+    BASE_URL_FROM_REQUEST = False
     MAIL_URL = _env("PLANNER_MAIL_URL")
     MAIL_FROM = _env("PLANNER_MAIL_FROM", "planner@localhost")
     SCHEDULER = _env("PLANNER_SCHEDULER", "off")
@@ -85,6 +88,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    BASE_URL_FROM_REQUEST = _env("PLANNER_BASE_URL") is None
     SCHEDULER = _env("PLANNER_SCHEDULER", "inline")
 
     @classmethod
@@ -105,6 +109,7 @@ class TestConfig(Config):
     SCHEDULER = "off"
     MAIL_URL = None
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests; never in production
+    DEMO_BANNER_CACHE_SECONDS = 0
     SERVER_NAME = None
 
 

@@ -36,7 +36,7 @@ def _feed_url(role: str) -> Callable[[], str]:
         user = db.session.scalar(select(User).where(User.email == bench_email(role)))
         token = renew_feed_token(user)
         db.session.commit()
-        return f"/calendar/{token}.ics"
+        return f"/kalender/{token}.ics"
 
     return url
 
@@ -47,13 +47,13 @@ def _pages() -> list[BenchPage]:
     from planner.deadlines.models import Deadline
 
     return [
-        BenchPage("login", "/login", None),
+        BenchPage("login", "/anmelden", None),
         BenchPage("dashboard (admin)", "/"),
         BenchPage("dashboard (participant)", "/", "participant"),
-        BenchPage("users", "/admin/users"),
-        BenchPage("users, page 3", "/admin/users?page=3"),
-        BenchPage("users, search", "/admin/users?q=person00&role=planner"),
-        BenchPage("user edit", _first(User, "/admin/users/")),
+        BenchPage("users", "/admin/benutzer"),
+        BenchPage("users, page 3", "/admin/benutzer?page=3"),
+        BenchPage("users, search", "/admin/benutzer?q=person00&role=planner"),
+        BenchPage("user edit", _first(User, "/admin/benutzer/")),
         BenchPage("audit log", "/admin/audit"),
         BenchPage("audit log, filtered", "/admin/audit?object_type=User&date_from=2020-01-01"),
         # deadlines
@@ -61,6 +61,11 @@ def _pages() -> list[BenchPage]:
         BenchPage("deadlines (viewer)", "/fristen/", "viewer"),
         BenchPage("deadlines, all states p5", "/fristen/?state=&page=5"),
         BenchPage("deadlines, kind filter", "/fristen/?kind=lieferung&mine=y"),
+        BenchPage("deadlines, search", "/fristen/?q=lieferung&state="),
+        BenchPage("deadlines, organisation filter", "/fristen/?organisation=Gemeinde&state="),
+        BenchPage("lookup, organisations", "/suche/organisationen?q=gem"),
+        BenchPage("lookup, persons", "/suche/personen?q=person", "planner"),
+        BenchPage("lookup, responsible (supplier)", "/suche/verantwortliche?q=p", "supplier"),
         BenchPage("month view", f"/fristen/monat?jahr={TODAY.year}&monat={TODAY.month}"),
         BenchPage(
             "month view (supplier)",

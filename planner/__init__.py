@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from flask import Flask
 
 from config import Config, config_from_env
@@ -37,6 +39,10 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     from planner.core import logs
 
     logs.install()
+    if not app.testing:
+        # what exists after start-up lives as long as the process: keep it out of the garbage
+        # collector's full collections (gunicorn freezes again after each fork)
+        gc.freeze()
     return app
 
 

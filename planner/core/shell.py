@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import urlencode
 
 from flask import Flask, abort, g, has_request_context, render_template, request
@@ -35,16 +36,30 @@ def page_url(number: int) -> str:
     return f"{request.path}?{urlencode(args)}"
 
 
+_DEMO_CACHE: dict[str, tuple[float, bool]] = {}
+DEMO_CACHE_SECONDS = 60
+
+
 def demo_mode() -> bool:
-    """True while demo accounts exist (one cheap query per page, cached per request)."""
+    """True while demo accounts exist. Asked once a minute per process, not on every page (a
+    LIKE over every account was part of each request)."""
     if "demo_mode" not in g:
+        from flask import current_app
+
         from planner.accounts.services import demo_accounts_exist
 
-        try:
-            g.demo_mode = demo_accounts_exist()
-        except SQLAlchemyError:  # the error page must render even without a database
-            db.session.rollback()
-            g.demo_mode = False
+        key = current_app.config["SQLALCHEMY_DATABASE_URI"]
+        cached = _DEMO_CACHE.get(key)
+        ttl = current_app.config.get("DEMO_BANNER_CACHE_SECONDS", DEMO_CACHE_SECONDS)
+        if cached and time.monotonic() - cached[0] < ttl:
+            g.demo_mode = cached[1]
+        else:
+            try:
+                g.demo_mode = demo_accounts_exist()
+                _DEMO_CACHE[key] = (time.monotonic(), g.demo_mode)
+            except SQLAlchemyError:  # the error page must render even without a database
+                db.session.rollback()
+                g.demo_mode = False
     return g.demo_mode
 
 

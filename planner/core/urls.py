@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from werkzeug.routing import IntegerConverter
 
 
 def url_builder() -> Callable[..., str]:
     """A function ``(endpoint, **values) -> absolute URL``; bind once, build many links."""
-    base = urlsplit(current_app.config["BASE_URL"])
+    base_url = current_app.config["BASE_URL"]
+    if current_app.config.get("BASE_URL_FROM_REQUEST") and has_request_context():
+        base_url = request.host_url
+    base = urlsplit(base_url)
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
     )

@@ -98,6 +98,8 @@ class DeadlineFilterForm(Form):
         _l("Verantwortlich"), validators=[Optional()], lookup="verantwortliche", resolve=False,
         description=None,
     )  # fmt: skip
+    von = DateField(_l("Fällig ab"), validators=[Optional()])
+    bis = DateField(_l("Fällig bis"), validators=[Optional()])
     mine = BooleanField(_l("Nur meine Fristen"))
 
 

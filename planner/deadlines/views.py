@@ -41,6 +41,8 @@ def index():
         organisation=(form.organisation.data or "").strip() or None if valid else None,
         responsible=(form.responsible.data or "").strip() or None if valid else None,
         text=(form.q.data or "").strip() or None if valid else None,
+        date_from=form.von.data if valid else None,
+        date_to=form.bis.data if valid else None,
         state=form.state.data or None if valid else "offen",
         mine=bool(form.mine.data),
     )
@@ -64,13 +66,14 @@ def month():
         if request.args.get("art") in {k.value for k in KIND_LABELS}
         else None
     )
-    by_day = services.month_deadlines(current_user, year, month_no, kind)
+    by_day, counts = services.month_deadlines(current_user, year, month_no, kind)
     prev_month = (year - 1, 12) if month_no == 1 else (year, month_no - 1)
     next_month = (year + 1, 1) if month_no == 12 else (year, month_no + 1)
     return render_template(
         "deadlines/deadline_month.html",
         weeks=services.month_weeks(year, month_no),
         by_day=by_day,
+        counts=counts,
         year=year,
         month=month_no,
         month_name=get_month_names("wide", "stand-alone", locale=get_locale())[month_no],
