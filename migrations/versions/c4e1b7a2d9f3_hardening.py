@@ -46,6 +46,12 @@ def upgrade():
         batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(), nullable=False))
 
+    with op.batch_alter_table('deadlines', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('deleted_at', planner.core.models.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('deleted_by_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_deadlines_deleted_by_id_users'), 'users', ['deleted_by_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_index('ix_deadlines_deleted', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
+
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_reminders_reminder_state'), type_='check')
         batch_op.create_check_constraint(
@@ -56,6 +62,11 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('deadlines', schema=None) as batch_op:
+        batch_op.drop_index('ix_deadlines_deleted', sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
+        batch_op.drop_constraint(batch_op.f('fk_deadlines_deleted_by_id_users'), type_='foreignkey')
+        batch_op.drop_column('deleted_by_id')
+        batch_op.drop_column('deleted_at')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('must_change_password')
         batch_op.drop_column('session_version')

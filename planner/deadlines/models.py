@@ -113,12 +113,17 @@ class Deadline(Audited, TimestampMixin, db.Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # soft delete: a deleted deadline is out of every list, feed and reminder, and a planner
+    # can restore it
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation | None] = relationship()
     responsible_users: Mapped[list[User]] = relationship(
         secondary=deadline_responsibles, order_by=User.name
     )
     done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
+    deleted_by: Mapped[User | None] = relationship(foreign_keys=[deleted_by_id])
 
     __table_args__ = (
         UniqueConstraint("owner_type", "owner_id", "owner_slot", name="uq_deadlines_owner"),
@@ -132,6 +137,12 @@ class Deadline(Audited, TimestampMixin, db.Model):
         Index("ix_deadlines_state_due", "state", "due_date"),
         Index("ix_deadlines_due_date", "due_date"),
         Index("ix_deadlines_kind_due", "kind", "due_date"),
+        Index(
+            "ix_deadlines_deleted",
+            "deleted_at",
+            sqlite_where=text("deleted_at IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NOT NULL"),
+        ),
     )
 
     def __str__(self) -> str:

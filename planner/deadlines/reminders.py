@@ -115,6 +115,7 @@ def materialise(now: datetime) -> int:
             Deadline.organisation_id,
         ).where(
             Deadline.state == DeadlineState.OFFEN,
+            Deadline.deleted_at.is_(None),
             Deadline.due_date >= window_start,
             Deadline.due_date <= window_end,
         )

@@ -208,7 +208,10 @@ def reopen(deadline: Deadline, user: User | None, now: datetime | None = None) -
     _set_state(deadline, DeadlineState.OFFEN, user, now or utcnow())
 
 
-def delete_deadline(deadline: Deadline) -> None:
+def delete_deadline(
+    deadline: Deadline, user: User | None = None, now: datetime | None = None
+) -> None:
+    """Moves the deadline to the deleted ones (restorable); its unsent reminders are dropped."""
     if deadline.owner_type is not None:
         raise DeadlineError(
             _(
@@ -216,8 +219,45 @@ def delete_deadline(deadline: Deadline) -> None:
                 "löschen oder ändern Sie das Objekt selbst."
             )
         )
-    db.session.delete(deadline)
+    if deadline.deleted_at is not None:
+        return
+    deadline.deleted_at = now or utcnow()
+    deadline.deleted_by_id = getattr(user, "id", None)
+    deadline.sequence = (deadline.sequence or 0) + 1
+    _cancel_pending(deadline)
     db.session.flush()
+
+
+def restore_deadline(deadline: Deadline) -> None:
+    """Back from the deleted ones; reminders not sent so far can be queued again."""
+    if deadline.deleted_at is None:
+        return
+    deadline.deleted_at, deadline.deleted_by_id = None, None
+    deadline.sequence = (deadline.sequence or 0) + 1
+    db.session.execute(
+        delete(Reminder).where(
+            Reminder.deadline_id == deadline.id,
+            Reminder.state == ReminderState.CANCELLED,
+            Reminder.sent_at.is_(None),
+        )
+    )
+    db.session.flush()
+
+
+def deleted_page(page: int = 1, per_page: int = 50) -> Page:
+    """Deleted deadlines, most recently deleted first (for planners, to restore)."""
+    stmt = (
+        select(Deadline)
+        .where(Deadline.deleted_at.is_not(None))
+        .order_by(Deadline.deleted_at.desc(), Deadline.id.desc())
+        .options(joinedload(Deadline.organisation), joinedload(Deadline.deleted_by))
+    )
+    return paginate(stmt, page, per_page)
+
+
+def get_deleted_or_none(deadline_id: int) -> Deadline | None:
+    deadline = db.session.get(Deadline, deadline_id)
+    return deadline if deadline is not None and deadline.deleted_at is not None else None
 
 
 def _cancel_pending(deadline: Deadline, keep_due_date: date | None = None) -> None:
@@ -349,11 +389,15 @@ def visible_to(user: User):
 
 
 def _visible(stmt: Select, user: User) -> Select:
+    """Only what the user may see, and never a deleted deadline."""
+    stmt = stmt.where(Deadline.deleted_at.is_(None))
     condition = visible_to(user)
     return stmt if condition is None else stmt.where(condition)
 
 
 def can_see(user: User, deadline: Deadline) -> bool:
+    if deadline.deleted_at is not None:
+        return False
     if sees_all(user) or deadline.visible_to_all:
         return True
     if user.organisation_id and deadline.organisation_id == user.organisation_id:
@@ -370,8 +414,14 @@ def may_complete(user: User, deadline: Deadline) -> bool:
     return any(u.id == user.id for u in deadline.responsible_users)
 
 
-def get_visible_or_none(user: User, deadline_id: int) -> Deadline | None:
+def get_live_or_none(deadline_id: int) -> Deadline | None:
+    """The deadline unless it is deleted."""
     deadline = db.session.get(Deadline, deadline_id)
+    return deadline if deadline is not None and deadline.deleted_at is None else None
+
+
+def get_visible_or_none(user: User, deadline_id: int) -> Deadline | None:
+    deadline = get_live_or_none(deadline_id)
     return deadline if deadline is not None and can_see(user, deadline) else None
 
 
@@ -506,7 +556,9 @@ def month_deadlines(
 
 def my_deadlines(user: User, today: date, limit: int = 8) -> tuple[list[Deadline], int]:
     """Open deadlines the user or their organisation is responsible for: overdue first."""
-    base = select(Deadline).where(Deadline.state == DeadlineState.OFFEN, _mine(user))
+    base = select(Deadline).where(
+        Deadline.state == DeadlineState.OFFEN, Deadline.deleted_at.is_(None), _mine(user)
+    )
     overdue = db.session.scalar(
         select(db.func.count()).select_from(base.where(Deadline.due_date < today).subquery())
     )

@@ -156,7 +156,7 @@ def detail(deadline_id: int):
 @bp.route("/fristen/<id:deadline_id>/bearbeiten", methods=["GET", "POST"])
 @requires(Permission.DEADLINES_EDIT)
 def edit(deadline_id: int):
-    deadline = db.get_or_404(Deadline, deadline_id)
+    deadline = _live_or_404(deadline_id)
     form = DeadlineForm(obj=deadline)
     if request.method == "GET":
         form.kind.data = deadline.kind.value
@@ -197,19 +197,59 @@ def change_state(deadline_id: int, action: str):
     return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
 
 
-@bp.route("/fristen/<id:deadline_id>/loeschen", methods=["POST"])
+def _live_or_404(deadline_id: int) -> Deadline:
+    deadline = services.get_live_or_none(deadline_id)
+    if deadline is None:
+        abort(404)
+    return deadline
+
+
+@bp.route("/fristen/<id:deadline_id>/loeschen", methods=["GET", "POST"])
 @requires(Permission.DEADLINES_EDIT)
 def delete(deadline_id: int):
-    deadline = db.get_or_404(Deadline, deadline_id)
-    try:
-        services.delete_deadline(deadline)
-    except services.DeadlineError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("deadlines.detail", deadline_id=deadline_id))
-    db.session.commit()
-    flash(_("Die Frist wurde gelöscht."), "success")
-    return redirect(url_for("deadlines.index"))
+    """Asks first (a page of its own, no JavaScript needed), then moves the deadline to the
+    deleted ones, from where it can be restored."""
+    deadline = _live_or_404(deadline_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_deadline(deadline, current_user)
+        except services.DeadlineError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("deadlines.detail", deadline_id=deadline_id))
+        db.session.commit()
+        return redirect(url_for("deadlines.deleted", deadline_id=deadline_id))
+    return render_template("deadlines/delete_confirm.html", deadline=deadline, form=form)
+
+
+@bp.route("/fristen/<id:deadline_id>/geloescht")
+@requires(Permission.DEADLINES_EDIT)
+def deleted(deadline_id: int):
+    deadline = services.get_deleted_or_none(deadline_id)
+    if deadline is None:
+        abort(404)
+    return render_template("deadlines/deleted.html", deadline=deadline, form=ActionForm())
+
+
+@bp.route("/fristen/<id:deadline_id>/wiederherstellen", methods=["POST"])
+@requires(Permission.DEADLINES_EDIT)
+def restore(deadline_id: int):
+    deadline = services.get_deleted_or_none(deadline_id)
+    if deadline is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        services.restore_deadline(deadline)
+        db.session.commit()
+        flash(_("Die Frist „%(title)s“ ist wiederhergestellt.", title=deadline.title), "success")
+    return redirect(url_for("deadlines.detail", deadline_id=deadline_id))
+
+
+@bp.route("/fristen/papierkorb")
+@requires(Permission.DEADLINES_EDIT)
+def trash():
+    page = services.deleted_page(page=request.args.get("page", 1, type=int))
+    return render_template("deadlines/trash.html", page=page, form=ActionForm())
 
 
 def _ics_response(body: bytes, filename: str) -> Response:

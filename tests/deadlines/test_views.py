@@ -184,4 +184,5 @@ def test_deleting_a_free_deadline_but_not_an_owned_one(login_as, client, db):
     assert client.post(f"/fristen/{free.id}/loeschen").status_code == 302
     response = client.post(f"/fristen/{owned.id}/loeschen", follow_redirects=True)
     assert "gehört zu einem anderen Objekt" in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(Deadline)) == 1
+    live = select(func.count()).select_from(Deadline).where(Deadline.deleted_at.is_(None))
+    assert db.session.scalar(live) == 1
