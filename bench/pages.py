@@ -54,8 +54,8 @@ def _pages() -> list[BenchPage]:
         BenchPage("users, page 3", "/admin/benutzer?page=3"),
         BenchPage("users, search", "/admin/benutzer?q=person00&role=planner"),
         BenchPage("user edit", _first(User, "/admin/benutzer/")),
-        BenchPage("audit log", "/admin/audit"),
-        BenchPage("audit log, filtered", "/admin/audit?object_type=User&date_from=2020-01-01"),
+        BenchPage("audit log", "/admin/protokoll"),
+        BenchPage("audit log, filtered", "/admin/protokoll?object_type=User&date_from=2020-01-01"),
         # deadlines
         BenchPage("deadlines", "/fristen/"),
         BenchPage("deadlines (viewer)", "/fristen/", "viewer"),

@@ -73,7 +73,12 @@ def _feed_cold(app) -> dict:
 
 JOBS = [
     Job("reminder sweep", _sweep, _sweep_reset, {"small": 2.0, "kreis": 2.0, "land": 10.0}),
-    Job("iCal feed, cold (planner)", _feed_cold, _feed_reset, {"small": 1.0, "kreis": 3.0}),
+    Job(
+        "iCal feed, cold (planner)",
+        _feed_cold,
+        _feed_reset,
+        {"small": 1.0, "kreis": 3.0, "land": 5.0},
+    ),
 ]
 
 

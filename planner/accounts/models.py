@@ -70,6 +70,13 @@ ORGANISATION_KIND_LABELS = {
 
 class Organisation(Audited, TimestampMixin, db.Model):
     __tablename__ = "organisations"
+    __audit_type__ = _l("Organisation")
+    __audit_fields__ = {
+        "name": _l("Name"),
+        "short_name": _l("Kurzname"),
+        "kind": _l("Art"),
+        "notes": _l("Notizen"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -90,6 +97,16 @@ class Organisation(Audited, TimestampMixin, db.Model):
 class User(UserMixin, Audited, TimestampMixin, db.Model):
     __tablename__ = "users"
     __audit_secret__ = frozenset({"password_hash"})
+    __audit_type__ = _l("Benutzerkonto")
+    __audit_fields__ = {
+        "email": _l("E-Mail-Adresse"),
+        "name": _l("Name"),
+        "password_hash": _l("Passwort"),
+        "role": _l("Rolle"),
+        "active": _l("Konto aktiv"),
+        "organisation_id": _l("Organisation"),
+        "must_change_password": _l("Muss eigenes Passwort wählen"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # stored lower-cased (see services.normalise_email), so unique regardless of case

@@ -149,9 +149,17 @@ def _load_deleted(session: Session, flush_context, instances) -> None:
                 getattr(obj, key)
 
 
+AUDIT_OFF = "audit_off"  # session.info key: loading demo data is no change anyone made
+_PENDING = "audit_pending"
+
+
 @event.listens_for(Session, "after_flush")
-def _write_audit(session: Session, flush_context) -> None:
-    rows = []
+def _collect(session: Session, flush_context) -> None:
+    """Every flush adds its changes to the transaction's pending entries, merged per object:
+    an edit that flushes twice still gives one entry."""
+    if session.info.get(AUDIT_OFF):
+        return
+    pending: dict[tuple[str, str], dict] = session.info.setdefault(_PENDING, {})
     for action, objs in (
         ("create", session.new),
         ("update", session.dirty),
@@ -165,15 +173,50 @@ def _write_audit(session: Session, flush_context) -> None:
             changes = _changes(obj, action)
             if action == "update" and not changes:
                 continue
-            rows.append(
-                {
-                    "object_type": type(obj).__name__,
-                    "object_id": _identity(obj),
+            key = (type(obj).__name__, _identity(obj))
+            row = pending.get(key)
+            if row is None:
+                pending[key] = {
+                    "object_type": key[0],
+                    "object_id": key[1],
                     "object_label": obj.audit_label()[:300],
                     "action": action,
                     "changes": changes,
                 }
-            )
+                continue
+            _merge(row, action, changes, obj.audit_label()[:300])
+
+
+def _merge(row: dict, action: str, changes: dict, label: str) -> None:
+    """A later flush's changes on the same object: keep the first old and the last new value."""
+    if row["action"] == "create" and action == "delete":
+        row["action"] = "dropped"
+        return
+    if action == "delete":
+        row["action"] = "delete"
+    for field, (old, new) in changes.items():
+        if field in row["changes"]:
+            row["changes"][field] = [row["changes"][field][0], new]
+        else:
+            row["changes"][field] = [old, new]
+    row["changes"] = {
+        f: v for f, v in row["changes"].items() if v[0] != v[1] or row["action"] != "update"
+    }
+    row["object_label"] = label
+
+
+@event.listens_for(Session, "before_commit")
+def _write_audit(session: Session) -> None:
+    """The merged entries go in with the commit of the change they describe."""
+    if session.info.get(_PENDING) is None and not (session.new or session.dirty or session.deleted):
+        return
+    session.flush()  # the last changes of the transaction are collected first
+    pending = session.info.pop(_PENDING, {})
+    rows = [
+        r
+        for r in pending.values()
+        if r["action"] != "dropped" and (r["changes"] or r["action"] != "update")
+    ]
     if not rows:
         return
     user_id, user_label = _actor()
@@ -181,3 +224,14 @@ def _write_audit(session: Session, flush_context) -> None:
     for row in rows:
         row.update(user_id=user_id, user_label=user_label[:300], at=now)
     session.connection().execute(AuditEntry.__table__.insert(), rows)
+
+
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, *args) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _reset(session: Session) -> None:
+    session.info.pop(AUDIT_OFF, None)

@@ -51,7 +51,7 @@ class Audited:
     ``__audit_secret__`` names columns whose change is recorded without the values.
     """
 
-    __audit_exclude__: frozenset[str] = frozenset({"created_at", "updated_at"})
+    __audit_exclude__: frozenset[str] = frozenset({"id", "created_at", "updated_at"})
     __audit_secret__: frozenset[str] = frozenset()
     # German names for the audit log: of the kind of object and of its fields
     __audit_type__: str = ""

@@ -45,15 +45,16 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=BERLIN).astimezone(UTC)
 
 
-def audit_page(
+EXPORT_LIMIT = 50_000
+
+
+def _audit_select(
     *,
     object_type: str | None = None,
     user_ids: list[int] | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    page: int = 1,
-    per_page: int = 50,
-) -> Page:
+):
     stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if object_type:
         stmt = stmt.where(AuditEntry.object_type == object_type)
@@ -63,4 +64,42 @@ def audit_page(
         stmt = stmt.where(AuditEntry.at >= _day_start(date_from))
     if date_to:
         stmt = stmt.where(AuditEntry.at < _day_start(date_to + timedelta(days=1)))
+    return stmt
+
+
+def audit_csv(**filters):
+    """CSV lines (semicolon, UTF-8 with BOM for spreadsheet programs), read in chunks."""
+    import csv
+    import io
+    import json
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["id", "zeitpunkt_utc", "benutzer_id", "benutzer", "aktion", "objekttyp",
+                     "objekt_id", "objekt", "aenderungen_json"])  # fmt: skip
+    yield "\ufeff" + buffer.getvalue()
+    stmt = _audit_select(**filters).limit(EXPORT_LIMIT).execution_options(yield_per=1000)
+    for entry in db.session.scalars(stmt):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([
+            entry.id, entry.at.isoformat(), entry.user_id or "", entry.user_label, entry.action,
+            entry.object_type, entry.object_id, entry.object_label,
+            json.dumps(entry.changes, ensure_ascii=False, sort_keys=True),
+        ])  # fmt: skip
+        yield buffer.getvalue()
+
+
+def audit_page(
+    *,
+    object_type: str | None = None,
+    user_ids: list[int] | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page:
+    stmt = _audit_select(
+        object_type=object_type, user_ids=user_ids, date_from=date_from, date_to=date_to
+    )
     return paginate(stmt, page, per_page)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, render_template, request
+from urllib.parse import urlencode
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
 from planner.core import bp, services
+from planner.core.audit_view import describe
 from planner.core.forms import AuditFilterForm, options
 from planner.core.lookup import LOOKUPS, MAX_QUERY
 from planner.core.permissions import Permission, can, public, requires
@@ -70,20 +81,45 @@ def accessibility():
     return render_template("core/accessibility.html")
 
 
-@bp.route("/admin/audit")
-@requires(Permission.AUDIT_VIEW)
-def audit_log():
+def _audit_filters() -> tuple[AuditFilterForm, dict]:
     form = AuditFilterForm(request.args, meta={"csrf": False})
     form.object_type.choices = options([("", _("Alle")), *services.audit_object_types()])
     valid = form.validate()
     user_text = (form.user.data or "").strip() if valid else ""
-    page = services.audit_page(
-        object_type=(form.object_type.data or None) if valid else None,
-        user_ids=[uid for uid, _label in LOOKUPS["benutzer"].search(user_text, current_user)]
+    filters = {
+        "object_type": (form.object_type.data or None) if valid else None,
+        "user_ids": [uid for uid, _label in LOOKUPS["benutzer"].search(user_text, current_user)]
         if user_text
         else None,
-        date_from=form.date_from.data if valid else None,
-        date_to=form.date_to.data if valid else None,
-        page=request.args.get("page", 1, type=int),
+        "date_from": form.date_from.data if valid else None,
+        "date_to": form.date_to.data if valid else None,
+    }
+    return form, filters
+
+
+@bp.route("/admin/protokoll")
+@requires(Permission.AUDIT_VIEW)
+def audit_log():
+    form, filters = _audit_filters()
+    page = services.audit_page(**filters, page=request.args.get("page", 1, type=int))
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    return render_template(
+        "core/audit_log.html",
+        form=form,
+        page=page,
+        rows=describe(page.items),
+        export_url=url_for("core.audit_export") + ("?" + urlencode(args) if args else ""),
     )
-    return render_template("core/audit_log.html", form=form, page=page)
+
+
+@bp.route("/admin/protokoll.csv")
+@requires(Permission.AUDIT_VIEW)
+def audit_export():
+    """The raw entries of the current selection (values as stored), newest first."""
+    _form, filters = _audit_filters()
+    response = Response("".join(services.audit_csv(**filters)), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="protokoll.csv"'
+    return response
+
+
+bp.add_url_rule("/admin/audit", endpoint="legacy_audit", redirect_to="/admin/protokoll")

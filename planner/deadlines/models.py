@@ -87,6 +87,29 @@ class Deadline(Audited, TimestampMixin, db.Model):
     (without it the deadline is an all-day event)."""
 
     __tablename__ = "deadlines"
+    __audit_type__ = _l("Frist")
+    # technical columns (calendar UID and SEQUENCE) are no change anyone made
+    __audit_exclude__ = Audited.__audit_exclude__ | {"uid", "sequence"}
+    __audit_fields__ = {
+        "title": _l("Titel"),
+        "kind": _l("Art"),
+        "due_date": _l("Fällig am"),
+        "due_time": _l("Uhrzeit"),
+        "state": _l("Status"),
+        "organisation_id": _l("Verantwortliche Organisation"),
+        "responsible_users": _l("Verantwortliche Personen"),
+        "notes": _l("Notizen"),
+        "reminder_offsets": _l("Erinnerungen (Tage)"),
+        "visible_to_all": _l("Für alle sichtbar"),
+        "owner_type": _l("Gehört zu (Art)"),
+        "owner_id": _l("Gehört zu (Nr.)"),
+        "owner_slot": _l("Gehört zu (Termin)"),
+        "done_at": _l("Abgeschlossen am"),
+        "done_by_id": _l("Abgeschlossen von"),
+        "created_by_id": _l("Angelegt von"),
+        "deleted_at": _l("Gelöscht am"),
+        "deleted_by_id": _l("Gelöscht von"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(64), unique=True, default=_new_uid)

@@ -158,7 +158,7 @@ def test_admin_creates_a_user_and_the_audit_log_shows_it(db, page):
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
         "link", name="Protokoll"
     ).click()
-    page.wait_for_url("**/admin/audit")
+    page.wait_for_url("**/admin/protokoll")
     rows = page.locator("table tbody tr").filter(has_text="Greta Gremium")
     created = rows.filter(has=page.get_by_role("cell", name="angelegt", exact=True))
     assert created.count() == 1, rows.all_inner_texts()
@@ -193,7 +193,7 @@ def test_shell_pages_have_no_wcag_violations(db, page):
     page.locator(".error-summary").wait_for()
     check()
     check(f"/admin/benutzer/{other.id}")  # edit form with the password reset section
-    check("/admin/audit")  # holds the entries of the two accounts
+    check("/admin/protokoll")  # holds the entries of the two accounts
     assert page.locator("table tbody tr").count() >= 2
     check("/konto/passwort")
     page.get_by_role("button", name="Passwort ändern").click()  # empty form: errors
@@ -221,7 +221,7 @@ def test_dashboard_fits_a_tablet(db, page, role):
         assert link.is_visible() and box["x"] + box["width"] <= TABLET["width"], box
     assert page.get_by_role("button", name="Abmelden").is_visible()
     if role == "admin":
-        for url in ("/admin/benutzer", "/admin/audit"):
+        for url in ("/admin/benutzer", "/admin/protokoll"):
             page.goto(url)
             assert page.evaluate(NO_SIDEWAYS_SCROLLING), (url, page.evaluate(WIDTHS))
 
@@ -234,7 +234,13 @@ def test_shell_pages_reflow_at_320_pixels(db, page):
     if page.evaluate(NO_SIDEWAYS_SCROLLING) is not True:
         too_wide.append("/anmelden")
     login(page, UserFactory(role="admin"))
-    for url in ("/", "/admin/benutzer", "/admin/benutzer/neu", "/admin/audit", "/konto/passwort"):
+    for url in (
+        "/",
+        "/admin/benutzer",
+        "/admin/benutzer/neu",
+        "/admin/protokoll",
+        "/konto/passwort",
+    ):
         page.goto(url)
         if page.evaluate(NO_SIDEWAYS_SCROLLING) is not True:
             too_wide.append(f"{url}: {page.evaluate(WIDTHS)}")

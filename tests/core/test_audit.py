@@ -27,8 +27,8 @@ def count_entries(db) -> int:
 
 
 def log_rows(client, **query) -> list[str]:
-    """The rows of the audit table on /admin/audit as plain text, newest first."""
-    response = client.get("/admin/audit", query_string=query)
+    """The rows of the audit table on /admin/protokoll as plain text, newest first."""
+    response = client.get("/admin/protokoll", query_string=query)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     body = html[html.index("<tbody>") : html.index("</tbody>")]
@@ -83,7 +83,6 @@ def test_create_and_delete_are_recorded_with_their_values(db):
     create, delete = entries(db, "Organisation")
     assert (create.action, create.object_id) == ("create", str(org_id))
     assert create.changes == {
-        "id": [None, org_id],
         "name": [None, "Gemeinde Windeck"],
         "short_name": [None, "Windeck"],
         "kind": [None, "kommune"],
@@ -148,11 +147,11 @@ def test_password_reset_and_new_accounts_hide_the_hash_in_the_log(client, db, lo
     assert created.changes["password_hash"] == [None, "***"]
     assert created.changes["email"] == [None, "neu@kreis.example"]
     hashes = db.session.scalars(select(User.password_hash)).all()
-    page = client.get("/admin/audit").get_data(as_text=True)
+    page = client.get("/admin/protokoll").get_data(as_text=True)
     for value in hashes:
         assert value not in page
         assert value not in json.dumps(reset.changes) + json.dumps(created.changes)
-    assert "password_hash *** → ***" in " ".join(log_rows(client))
+    assert "Passwort (verborgen) → (verborgen)" in " ".join(log_rows(client))
 
 
 def test_many_to_many_changes_are_recorded(db):
@@ -186,10 +185,27 @@ def test_no_entry_survives_a_rolled_back_transaction(db):
     org.name = "Wird verworfen"
     db.session.add(Organisation(name="Nie angelegt", kind="sonstige"))
     db.session.flush()
-    assert count_entries(db) == before + 2  # written in the same transaction ...
     db.session.rollback()
-    assert count_entries(db) == before  # ... and gone with it
+    assert count_entries(db) == before
     assert db.session.scalar(select(Organisation.name)) == "Bleibt"
+    # nothing of the discarded changes comes along with the next commit
+    OrganisationFactory(name="Danach")
+    db.session.commit()
+    assert count_entries(db) == before + 1
+
+
+def test_an_edit_that_flushes_twice_gives_one_entry(db):
+    org = OrganisationFactory(name="Erst")
+    db.session.commit()
+    before = count_entries(db)
+    org.name = "Zweit"
+    db.session.flush()
+    org.name = "Dritt"
+    org.short_name = "D"
+    db.session.flush()
+    db.session.commit()
+    assert count_entries(db) == before + 1
+    assert entries(db, "Organisation")[-1].changes["name"] == ["Erst", "Dritt"]
 
 
 def test_a_refused_change_through_the_ui_leaves_no_entry(client, db, login_as):
@@ -212,9 +228,9 @@ def test_audit_page_shows_the_change_made_through_the_ui(client, db, login_as):
     edit_user(client, user, name="Nachher Name")
     newest = log_rows(client)[0]
     assert "Anna Admin <anna@kreis.example>" in newest
-    assert f"User #{user.id}" in newest
+    assert f"Benutzerkonto Nr. {user.id}" in newest
     assert "geändert" in newest
-    assert "name Vorher Name → Nachher Name" in newest
+    assert "Name Vorher Name → Nachher Name" in newest
 
 
 def test_audit_page_filters_by_object_type(client, db, login_as):
@@ -223,7 +239,7 @@ def test_audit_page_filters_by_object_type(client, db, login_as):
     UserFactory(name="Nur Person", organisation=None)
     rows = log_rows(client, object_type="Organisation")
     assert len(rows) == 2  # the admin's organisation and Gemeinde Much
-    assert all("Organisation #" in row for row in rows)
+    assert all("Organisation Nr." in row for row in rows)
     assert any("Gemeinde Much" in row for row in rows)
     assert not any("Nur Person" in row for row in rows)
 
@@ -267,7 +283,7 @@ def test_audit_page_filters_by_date_in_berlin_time(client, db, login_as):
 
 def test_audit_page_refuses_an_end_before_the_start(client, db, login_as):
     login_as("admin")
-    response = client.get("/admin/audit?date_from=2024-02-01&date_to=2024-01-01")
+    response = client.get("/admin/protokoll?date_from=2024-02-01&date_to=2024-01-01")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert re.search(
@@ -277,5 +293,49 @@ def test_audit_page_refuses_an_end_before_the_start(client, db, login_as):
 
 def test_audit_page_explains_an_unknown_filter_value_in_german(client, db, login_as):
     login_as("admin")
-    html = client.get("/admin/audit?object_type=Unbekannt").get_data(as_text=True)
+    html = client.get("/admin/protokoll?object_type=Unbekannt").get_data(as_text=True)
     assert re.search(r'id="object_type-error">\s*Keine gültige Auswahl\.\s*</p>', html)
+
+
+def test_the_log_reads_in_german_with_names_instead_of_ids(client, db, login_as):
+    from datetime import date
+
+    from planner.deadlines import services as deadline_services
+
+    login_as("admin")
+    org = OrganisationFactory(name="Stadt Siegburg")
+    deadline = DeadlineFactory(title="Daten liefern", kind="lieferung", due_date=date(2027, 3, 1))
+    db.session.commit()
+    deadline.organisation = org
+    deadline.visible_to_all = False
+    deadline.due_date = date(2027, 3, 15)
+    deadline_services.mark_done(deadline, None)
+    db.session.commit()
+    row = log_rows(client, object_type="Deadline")[0]
+    assert "Frist Nr." in row and "geändert" in row
+    assert "Verantwortliche Organisation – → Stadt Siegburg" in row
+    assert "Für alle sichtbar ja → nein" in row
+    assert "Fällig am 01.03.2027 → 15.03.2027" in row
+    assert "Status offen → erledigt" in row
+    assert "sequence" not in row and "organisation_id" not in row and "True" not in row
+    assert log_rows(client, object_type="Deadline")[1].count("angelegt") == 1
+
+
+def test_the_raw_export_keeps_the_stored_values(client, db, login_as):
+    login_as("admin")
+    OrganisationFactory(name="Gemeinde Much")
+    response = client.get("/admin/protokoll.csv", query_string={"object_type": "Organisation"})
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeffid;zeitpunkt_utc;")
+    assert '"name": [null, "Gemeinde Much"]' in text.replace('""', '"')
+    assert "Benutzerkonto" not in text  # the filter applies to the export too
+
+
+def test_the_demo_load_leaves_the_log_empty(app, db):
+    from planner.demo import load_demo
+
+    load_demo()
+    db.session.commit()
+    assert count_entries(db) == 0

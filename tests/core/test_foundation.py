@@ -37,7 +37,7 @@ def test_a_change_through_the_ui_is_audited_with_actor_and_values(client, db, lo
     assert entry.action == "update" and entry.user_id == admin.id
     assert entry.user_label == f"{admin.name} <{admin.email}>"
     assert entry.changes == {"name": ["Vorher", "Nachher"]}
-    html = client.get("/admin/audit?object_type=User").get_data(as_text=True)
+    html = client.get("/admin/protokoll?object_type=User").get_data(as_text=True)
     assert "Vorher → Nachher" in html and admin.name in html
 
 
@@ -82,7 +82,7 @@ def test_audit_page_filters_by_type_user_and_date(client, db, login_as):
     )
 
     def rows(query: str) -> str:
-        html = client.get(f"/admin/audit?{query}").get_data(as_text=True)
+        html = client.get(f"/admin/protokoll?{query}").get_data(as_text=True)
         return html[html.index("<tbody>") : html.index("</tbody>")]
 
     by_type = rows("object_type=Organisation")
@@ -90,7 +90,9 @@ def test_audit_page_filters_by_type_user_and_date(client, db, login_as):
     by_user = rows(f"user={admin.email}")
     assert "Per UI" in by_user and "Gemeinde Much" not in by_user
     assert "Per UI" not in rows("date_to=2000-01-01")
-    bad = client.get("/admin/audit?date_from=2030-02-01&date_to=2030-01-01").get_data(as_text=True)
+    bad = client.get("/admin/protokoll?date_from=2030-02-01&date_to=2030-01-01").get_data(
+        as_text=True
+    )
     assert "Das Enddatum liegt vor dem Anfangsdatum." in bad
 
 
@@ -167,7 +169,7 @@ PAGES = {
     "/konto/passwort": Permission.ACCOUNT_SELF,
     "/admin/benutzer": Permission.USERS_MANAGE,
     "/admin/benutzer/neu": Permission.USERS_MANAGE,
-    "/admin/audit": Permission.AUDIT_VIEW,
+    "/admin/protokoll": Permission.AUDIT_VIEW,
     "/admin/erinnerungen": Permission.SYSTEM_VIEW,
     "/fristen/": Permission.DEADLINES_VIEW,
     "/fristen/monat": Permission.DEADLINES_VIEW,

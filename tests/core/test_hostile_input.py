@@ -69,7 +69,7 @@ def test_dates_outside_the_sane_range_are_refused(client, db, login_as, day):
 def test_audit_log_dates_at_the_calendar_ends(client, db, login_as, day):
     login_as("admin")
     for key in ("date_from", "date_to"):
-        response = client.get("/admin/audit", query_string={key: day})
+        response = client.get("/admin/protokoll", query_string={key: day})
         assert response.status_code == 200
         assert "Bitte geben Sie ein Datum zwischen" in response.get_data(as_text=True)
 

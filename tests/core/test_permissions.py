@@ -23,7 +23,7 @@ PAGES = {
     "/": Permission.DASHBOARD_VIEW,
     "/admin/benutzer": Permission.USERS_MANAGE,
     "/admin/benutzer/neu": Permission.USERS_MANAGE,
-    "/admin/audit": Permission.AUDIT_VIEW,
+    "/admin/protokoll": Permission.AUDIT_VIEW,
     "/konto/passwort": Permission.ACCOUNT_SELF,
 }
 ADMIN_ONLY = {Permission.USERS_MANAGE, Permission.AUDIT_VIEW, Permission.SYSTEM_VIEW}
