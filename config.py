@@ -12,6 +12,10 @@ PLANNER_UPLOAD_DIR     where uploaded files are kept (default: instance/uploads)
 PLANNER_PROXY_HOPS     number of reverse proxies in front of Planner (nginx: 1); their
                        X-Forwarded-For/-Proto/-Host are trusted that many hops deep. 0 (default)
                        trusts none: then every user behind a proxy shares one client address.
+PLANNER_IMPRESSUM_FILE, PLANNER_DATENSCHUTZ_FILE, PLANNER_BARRIEREFREIHEIT_FILE
+                       Markdown texts of the installation (default: <name>.md in the instance folder)
+PLANNER_ACCESSIBILITY_CONTACT  who takes reports of barriers (e-mail or office), shown in the
+                       accessibility statement
 PLANNER_DB_STATEMENT_TIMEOUT  seconds one SQL statement may run on PostgreSQL (default 30)
 """
 
@@ -42,6 +46,14 @@ class Config:
     SCHEDULER = _env("PLANNER_SCHEDULER", "off")
     UPLOAD_DIR = _env("PLANNER_UPLOAD_DIR")
     PROXY_HOPS = int(_env("PLANNER_PROXY_HOPS", "0"))
+    # texts of the installation (Markdown files; default: impressum.md etc. in the instance folder)
+    IMPRESSUM_FILE = _env("PLANNER_IMPRESSUM_FILE")
+    DATENSCHUTZ_FILE = _env("PLANNER_DATENSCHUTZ_FILE")
+    BARRIEREFREIHEIT_FILE = _env("PLANNER_BARRIEREFREIHEIT_FILE")
+    # who takes reports of barriers (BITV 2.0 feedback mechanism)
+    ACCESSIBILITY_CONTACT = _env(
+        "PLANNER_ACCESSIBILITY_CONTACT", "die Administration dieser Planner-Installation"
+    )
     DB_STATEMENT_TIMEOUT = int(_env("PLANNER_DB_STATEMENT_TIMEOUT", "30"))
     HSTS = False
 

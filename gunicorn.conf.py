@@ -15,7 +15,7 @@ import os
 from gunicorn.glogging import Logger
 from gunicorn.http import wsgi
 
-from planner.core.logs import mask
+from planner.core.logs import MaskSecrets, mask
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -31,6 +31,11 @@ def post_fork(server, worker):
 
 
 class MaskingLogger(Logger):
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            log.addFilter(MaskSecrets())
+
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         for key in ("r", "U", "q", "{raw_uri}e", "f"):

@@ -38,7 +38,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 
     from planner.core import logs
 
-    logs.install()
+    logs.install(app.logger)
     if not app.testing:
         # what exists after start-up lives as long as the process: keep it out of the garbage
         # collector's full collections (gunicorn freezes again after each fork)

@@ -25,8 +25,9 @@ class MaskSecrets(logging.Filter):
         return True
 
 
-def install() -> None:
-    """Mask the development server's access log (werkzeug)."""
-    logger = logging.getLogger("werkzeug")
-    if not any(isinstance(f, MaskSecrets) for f in logger.filters):
-        logger.addFilter(MaskSecrets())
+def install(app_logger: logging.Logger | None = None) -> None:
+    """Mask the development server's access log (werkzeug) and the app's own log (an error
+    logged on a feed request names its path)."""
+    for logger in (logging.getLogger("werkzeug"), app_logger):
+        if logger is not None and not any(isinstance(f, MaskSecrets) for f in logger.filters):
+            logger.addFilter(MaskSecrets())

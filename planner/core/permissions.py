@@ -49,11 +49,11 @@ class Permission(enum.StrEnum):
     SYSTEM_VIEW = "system.view"
 
 
+# What the "Ihre Rechte" panel lists. A right is listed once there is something to use it on:
+# the domains that bring objects (stakeholders, monitoring, measures, ...) add their labels.
 PERMISSION_LABELS = {
     Permission.DASHBOARD_VIEW: _l("Startseite sehen"),
     Permission.ACCOUNT_SELF: _l("Eigenes Konto (Passwort, Einstellungen)"),
-    Permission.DOMAIN_READ: _l("Freigegebene Fachobjekte lesen"),
-    Permission.DOMAIN_EDIT: _l("Fachobjekte anlegen und bearbeiten"),
     Permission.DEADLINES_VIEW: _l("Fristen und Kalender sehen"),
     Permission.DEADLINES_EDIT: _l("Fristen anlegen, bearbeiten, erledigen"),
     Permission.USERS_MANAGE: _l("Benutzerkonten verwalten"),

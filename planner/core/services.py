@@ -103,3 +103,34 @@ def audit_page(
         object_type=object_type, user_ids=user_ids, date_from=date_from, date_to=date_to
     )
     return paginate(stmt, page, per_page)
+
+
+def created_and_changed(
+    object_type: str, object_id: int | str
+) -> tuple[AuditEntry | None, AuditEntry | None]:
+    """Who created an object and who changed it last, from the audit log (two index lookups)."""
+    base = select(AuditEntry).where(
+        AuditEntry.object_type == object_type, AuditEntry.object_id == str(object_id)
+    )
+    created = db.session.scalar(base.where(AuditEntry.action == "create").limit(1))
+    changed = db.session.scalar(
+        base.where(AuditEntry.action == "update")
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(1)
+    )
+    return created, changed
+
+
+def installation_text(name: str) -> str | None:
+    """A text each installation provides itself (Impressum, Datenschutz, additions to the
+    accessibility statement): Markdown from PLANNER_<NAME>_FILE or <instance>/<name>.md."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    configured = current_app.config.get(f"{name.upper()}_FILE")
+    path = Path(configured) if configured else Path(current_app.instance_path) / f"{name}.md"
+    try:
+        return path.read_text(encoding="utf-8")[:100_000]
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -78,7 +78,33 @@ def lookup(name: str):
 @bp.route("/barrierefreiheit")
 @public
 def accessibility():
-    return render_template("core/accessibility.html")
+    return render_template(
+        "core/accessibility.html",
+        contact=current_app.config["ACCESSIBILITY_CONTACT"],
+        extra=services.installation_text("barrierefreiheit"),
+    )
+
+
+@bp.route("/impressum")
+@public
+def imprint():
+    return _legal_page("impressum", _("Impressum"))
+
+
+@bp.route("/datenschutz")
+@public
+def privacy():
+    return _legal_page("datenschutz", _("Datenschutzerklärung"))
+
+
+def _legal_page(name: str, title: str):
+    return render_template(
+        "core/legal.html",
+        title=title,
+        text=services.installation_text(name),
+        filename=f"{name}.md",
+        variable=f"PLANNER_{name.upper()}_FILE",
+    )
 
 
 def _audit_filters() -> tuple[AuditFilterForm, dict]:

@@ -703,3 +703,27 @@ def search_responsible(q: str, user: User) -> list[tuple[int, str]]:
         .limit(LIMIT)
     )
     return [tuple(r) for r in rows]
+
+
+def overdue_deliveries_by_organisation(
+    user: User, today: date, limit: int = 8
+) -> list[tuple[int, str, int, date]]:
+    """For planners: which other organisations owe overdue deliveries — (id, name, number,
+    oldest due date), most overdue deliveries first. One aggregate over the (kind, due date)
+    index."""
+    stmt = (
+        select(Organisation.id, Organisation.name, func.count(), func.min(Deadline.due_date))
+        .join(Organisation, Organisation.id == Deadline.organisation_id)
+        .where(
+            Deadline.kind == DeadlineKind.LIEFERUNG,
+            Deadline.due_date < today,
+            Deadline.state == DeadlineState.OFFEN,
+            Deadline.deleted_at.is_(None),
+        )
+        .group_by(Organisation.id, Organisation.name)
+        .order_by(func.count().desc(), Organisation.name)
+        .limit(limit)
+    )
+    if user.organisation_id:
+        stmt = stmt.where(Deadline.organisation_id != user.organisation_id)
+    return [tuple(row) for row in db.session.execute(stmt)]

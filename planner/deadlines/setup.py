@@ -20,7 +20,12 @@ def _dashboard_panel():
     today = services.today_in_berlin()
     mine, overdue = services.my_deadlines(current_user, today)
     upcoming = services.upcoming_for_all(current_user, today)
-    return {"mine": mine, "overdue": overdue, "upcoming": upcoming, "today": today}
+    owed = (
+        services.overdue_deliveries_by_organisation(current_user, today)
+        if services.sees_all(current_user)
+        else None
+    )
+    return {"mine": mine, "overdue": overdue, "upcoming": upcoming, "today": today, "owed": owed}
 
 
 def _health():

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from planner.accounts.lookups import person_label
 from planner.accounts.models import Organisation, User
+from planner.core import services as core_services
 from planner.core.models import utcnow
 from planner.core.permissions import Permission, can, public, requires
 from planner.core.transaction import commit_or_show
@@ -150,6 +151,7 @@ def detail(deadline_id: int):
         history=history,
         may_complete=services.may_complete(current_user, deadline),
         source=services.DEADLINE_SOURCES.get(deadline.owner_type or ""),
+        trail=core_services.created_and_changed("Deadline", deadline.id),
     )
 
 

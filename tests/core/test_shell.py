@@ -49,6 +49,8 @@ def test_public_pages_are_only_login_health_and_accessibility(app):
         "accounts.reset_with_token",
         "core.accessibility",
         "core.health",
+        "core.imprint",
+        "core.privacy",
         "deadlines.feed",
     ]
 

@@ -19,7 +19,7 @@ SUMMER = date(NEXT_YEAR, 6, 19)  # CEST, UTC+2
 
 def _feed_url(client) -> str:
     html = client.post("/fristen/abo").get_data(as_text=True)
-    match = re.search(r'value="(http://[^"]+/kalender/[^"]+\.ics)"', html)
+    match = re.search(r'>(http://[^<"]+/kalender/[^<"]+\.ics)</textarea>', html)
     assert match, "the new feed address is shown once"
     return match.group(1).replace("http://localhost", "")
 
