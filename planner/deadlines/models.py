@@ -172,6 +172,10 @@ class Deadline(Audited, TimestampMixin, db.Model):
         return f"{self.title} ({self.due_date:%d.%m.%Y})"
 
     @property
+    def organisation_name(self) -> str | None:
+        return self.organisation.name if self.organisation is not None else None
+
+    @property
     def is_open(self) -> bool:
         return self.state == DeadlineState.OFFEN
 

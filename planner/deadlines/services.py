@@ -587,14 +587,22 @@ def _feed_select(user: User, today: date, *columns) -> Select:
     return _visible(stmt, user)
 
 
-def feed_deadlines(user: User, today: date) -> list[Deadline]:
-    """What a personal feed carries: everything the user may see in the feed's window."""
+FEED_COLUMNS = (
+    Deadline.id, Deadline.uid, Deadline.title, Deadline.kind, Deadline.state, Deadline.due_date,
+    Deadline.due_time, Deadline.notes, Deadline.sequence,
+    Organisation.name.label("organisation_name"),
+)  # fmt: skip
+
+
+def feed_deadlines(user: User, today: date) -> list:
+    """What a personal feed carries: everything the user may see in the feed's window, as
+    plain rows with the columns a calendar needs (58,000 ORM objects took 3 s to load)."""
     stmt = (
-        _feed_select(user, today, Deadline)
+        _feed_select(user, today, *FEED_COLUMNS)
+        .outerjoin(Organisation, Organisation.id == Deadline.organisation_id)
         .order_by(Deadline.due_date, Deadline.id)
-        .options(joinedload(Deadline.organisation))
     )
-    return list(db.session.scalars(stmt))
+    return list(db.session.execute(stmt))
 
 
 def feed_version(user: User, today: date) -> str:

@@ -153,3 +153,26 @@ def test_feed_follows_changes_and_answers_conditional_requests(login_as, client,
     db.session.delete(second)
     db.session.commit()
     assert b"Zweite" not in client.get(url).data
+
+
+def test_long_lines_fold_between_characters_and_special_text_survives(db):
+    """Folding at 75 octets never splits a UTF-8 character; ; , \\ and line breaks come back
+    unchanged through both parsers."""
+    import vobject
+    from icalendar import Calendar
+
+    from planner.deadlines import ical
+
+    title = "Übergänge für Schüler; Kita, Hort \\ Äöüß " * 8
+    notes = "Zeile eins\nZeile zwei; mit, Zeichen\r\nund ünïcödé " + "€" * 60
+    deadline = DeadlineFactory(title=title, notes=notes)
+    body = ical.calendar_for([deadline], "Test")
+    for line in body.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")  # every physical line is valid UTF-8 on its own
+    event = Calendar.from_ical(body).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]).endswith(title)
+    assert str(event["DESCRIPTION"]).endswith(notes.replace("\r\n", "\n"))
+    parsed = vobject.readOne(body.decode("utf-8"))
+    assert parsed.vevent.summary.value.endswith(title)
+    assert parsed.vevent.description.value.endswith(notes.replace("\r\n", "\n"))
