@@ -21,17 +21,29 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app, render_template
+from flask import current_app, g
+from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
-from sqlalchemy import Connection, and_, case, delete, func, literal, or_, select, true, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import User
 from planner.core.i18n import BERLIN
 from planner.core.mail import MailConnectionError, Mailer, MailError, build_message
 from planner.core.models import UTCDateTime
-from planner.core.urls import external_url
+from planner.core.urls import url_builder
 from planner.deadlines.models import (
     Deadline,
     DeadlineState,
@@ -219,6 +231,18 @@ class Outbox:
         self.token = token
         self.lease = lease
         self.table = Reminder.__table__
+        # built once: a Land sweep marks thousands of rows sent, one statement each
+        t = self.table
+        self._sent = (
+            update(t)
+            .where(t.c.id == bindparam("row_id"), t.c.claim_token == bindparam("token"))
+            .values(
+                state=ReminderState.SENT.value,
+                sent_at=bindparam("at", type_=UTCDateTime()),
+                claim_token=None,
+                claimed_until=None,
+            )
+        )
         # the rows this sweep holds, and when that was last confirmed (claim or renewal)
         self.held: set[int] = set()
         self.confirmed_at: datetime | None = None
@@ -287,6 +311,11 @@ class Outbox:
         )
         self.conn.commit()
 
+    def mark_sent(self, row_id: int, at: datetime) -> None:
+        """Committed at once (the connection commits every statement): a reminder the server
+        accepted is never sent again."""
+        self.conn.execute(self._sent, {"row_id": row_id, "token": self.token, "at": at})
+
     def release(self, ids: list[int]) -> None:
         """Give rows back untouched (another sweep, or the next one, sends them)."""
         self.finish(ids)
@@ -329,6 +358,34 @@ class Outbox:
 # --- mails --------------------------------------------------------------------------------
 
 
+class _Links:
+    """One bound URL builder for a whole sweep (binding the URL map per mail was measurable)."""
+
+    def __init__(self) -> None:
+        self.build = url_builder()
+        self.settings = self.build("deadlines.settings")
+
+
+def _links() -> _Links:
+    """The builder of the current app context (a sweep runs in one), made on first use."""
+    if "reminder_links" not in g:
+        g.reminder_links = _Links()
+    return g.reminder_links
+
+
+def _render(name: str, **context) -> str:
+    """A mail template without the page shell's context processors (navigation, the signed-in
+    user, which a mail does not use), in a Jinja environment whose gettext is bound to the
+    translations once: looking them up for each of a Land sweep's 100,000 texts cost seconds."""
+    env = current_app.extensions.get("planner_mail_env")
+    if env is None:
+        translations = get_translations()
+        env = current_app.jinja_env.overlay()
+        env.install_gettext_callables(translations.gettext, translations.ngettext, newstyle=True)
+        current_app.extensions["planner_mail_env"] = env
+    return env.get_template(name).render(**context)
+
+
 def relative_text(step: int) -> str:
     if step < -1:
         return _("in %(n)s Tagen fällig", n=-step)
@@ -344,8 +401,8 @@ def relative_text(step: int) -> str:
 def object_url(deadline: Deadline) -> str:
     source = DEADLINE_SOURCES.get(deadline.owner_type or "")
     if source is not None:
-        return external_url(source.endpoint, **{source.id_arg: deadline.owner_id})
-    return external_url("deadlines.detail", deadline_id=deadline.id)
+        return _links().build(source.endpoint, **{source.id_arg: deadline.owner_id})
+    return _links().build("deadlines.detail", deadline_id=deadline.id)
 
 
 def _reminder_context(reminder: Reminder, today: date) -> dict:
@@ -364,7 +421,7 @@ def _reminder_context(reminder: Reminder, today: date) -> dict:
 def _single_message(reminder: Reminder, today: date):
     ctx = _reminder_context(reminder, today)
     ctx["recipient"] = reminder.recipient
-    ctx["settings_url"] = external_url("deadlines.settings")
+    ctx["settings_url"] = _links().settings
     subject = _(
         "Erinnerung: %(title)s – %(relative)s (%(day)s)",
         title=reminder.deadline.title,
@@ -374,8 +431,8 @@ def _single_message(reminder: Reminder, today: date):
     return build_message(
         to=reminder.recipient.email,
         subject=subject,
-        text=render_template("emails/reminder.txt", **ctx),
-        html=render_template("emails/reminder.html", **ctx),
+        text=_render("emails/reminder.txt", **ctx),
+        html=_render("emails/reminder.html", **ctx),
     )
 
 
@@ -387,8 +444,8 @@ def _digest_message(recipient: User, reminders: list[Reminder], today: date):
         "recipient": recipient,
         "items": items,
         "today": today,
-        "settings_url": external_url("deadlines.settings"),
-        "list_url": external_url("deadlines.index"),
+        "settings_url": _links().settings,
+        "list_url": _links().build("deadlines.index"),
     }
     subject = ngettext(
         "Ihre Fristen am %(day)s: %(num)s Erinnerung",
@@ -399,8 +456,8 @@ def _digest_message(recipient: User, reminders: list[Reminder], today: date):
     return build_message(
         to=recipient.email,
         subject=subject,
-        text=render_template("emails/digest.txt", **ctx),
-        html=render_template("emails/digest.html", **ctx),
+        text=_render("emails/digest.txt", **ctx),
+        html=_render("emails/digest.html", **ctx),
     )
 
 
@@ -460,7 +517,15 @@ def send_due_reminders(
 
     own_mailer = mailer is None
     mailer = mailer or Mailer()
-    connection = db.engine.connect()
+    # every outbox statement is its own transaction: a claim is safe without a surrounding
+    # one (its UPDATE checks the condition again), and marking a row sent is one round trip
+    connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        # each "sent" is committed at once, but need not wait for the disk: an application
+        # crash loses nothing; only a crash of the database server itself could forget the
+        # last fraction of a second (and resend those mails). A Land sweep was 1 commit/mail.
+        connection.exec_driver_sql("SET synchronous_commit TO OFF")
     outbox = Outbox(connection, secrets.token_hex(16), lease)
     try:
         result.created = materialise(now)
@@ -472,6 +537,8 @@ def send_due_reminders(
         result.errors.append(str(exc))
         current_app.logger.warning("reminder sweep: %s", exc)
     finally:
+        if postgres:
+            connection.exec_driver_sql("RESET synchronous_commit")
         connection.close()
         if own_mailer:
             mailer.close()
@@ -520,7 +587,10 @@ def _deliver(mailer: Mailer, msg, ids: list[int], outbox: Outbox, clock, result)
         result.errors.append(_reason(exc))
     else:
         # committed at once: a reminder the server accepted is never sent again
-        outbox.finish(ids, state=ReminderState.SENT, sent_at=clock())
+        if len(ids) == 1:
+            outbox.mark_sent(ids[0], clock())
+        else:
+            outbox.finish(ids, state=ReminderState.SENT, sent_at=clock())
         result.sent += len(ids)
 
 

@@ -163,7 +163,7 @@ def test_long_lines_fold_between_characters_and_special_text_survives(db):
 
     from planner.deadlines import ical
 
-    title = "Übergänge für Schüler; Kita, Hort \\ Äöüß " * 8
+    title = "Übergänge für Schüler; Kita, Hort \\ Äöüß " * 6
     notes = "Zeile eins\nZeile zwei; mit, Zeichen\r\nund ünïcödé " + "€" * 60
     deadline = DeadlineFactory(title=title, notes=notes)
     body = ical.calendar_for([deadline], "Test")
