@@ -50,10 +50,12 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import gettext
 
     from planner.core.i18n import select_locale, select_timezone
-    from planner.extensions import babel, csrf, db, login_manager, migrate
+    from planner.extensions import babel, csrf, db, include_object, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    migrate.init_app(
+        app, db, directory=str(app.root_path + "/../migrations"), include_object=include_object
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)

@@ -26,6 +26,9 @@ def _state(values):
 
 
 def upgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+        op.execute('CREATE INDEX ix_deadlines_title_trgm ON deadlines USING gin (lower(title) gin_trgm_ops)')
     op.create_table('login_throttle',
     sa.Column('key', sa.String(length=400), nullable=False),
     sa.Column('tries', sa.Integer(), nullable=False),
@@ -43,6 +46,7 @@ def upgrade():
     op.drop_table('login_failures')
 
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_index('ix_users_name_id', ['name', 'id'], unique=False)
         batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(), nullable=False))
 
@@ -62,12 +66,15 @@ def upgrade():
 
 
 def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('DROP INDEX ix_deadlines_title_trgm')
     with op.batch_alter_table('deadlines', schema=None) as batch_op:
         batch_op.drop_index('ix_deadlines_deleted', sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.drop_constraint(batch_op.f('fk_deadlines_deleted_by_id_users'), type_='foreignkey')
         batch_op.drop_column('deleted_by_id')
         batch_op.drop_column('deleted_at')
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_users_name_id')
         batch_op.drop_column('must_change_password')
         batch_op.drop_column('session_version')
     op.create_table('login_failures',

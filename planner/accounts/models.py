@@ -7,7 +7,17 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, Text, false
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -132,6 +142,8 @@ class User(UserMixin, Audited, TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
         CheckConstraint("email LIKE '%_@_%' AND email = lower(email)", name="email_shape"),
+        # the user list and the type-ahead read people in name order
+        Index("ix_users_name_id", "name", "id"),
     )
 
     __audit_exclude__ = Audited.__audit_exclude__ | {"last_login_at", "session_version"}

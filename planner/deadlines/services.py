@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import Select, case, delete, exists, func, or_, select, union, update
+from sqlalchemy import Select, case, delete, exists, func, or_, select, tuple_, union, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.accounts.models import Organisation, User
@@ -687,30 +687,40 @@ def set_preference(user: User, mode: str) -> None:
     db.session.flush()
 
 
-def search_responsible(q: str, user: User) -> list[tuple[int, str]]:
+def search_responsible(
+    q: str, user: User, chunk: int = 200, chunks: int = 5
+) -> list[tuple[int, str]]:
     """Names of people responsible for a deadline *the user may see* (the list filter's
-    suggestions): a name on a hidden deadline is never suggested. People are taken in name
-    order and each is checked by an index lookup of their own deadlines, so the work stops
-    at the twentieth hit instead of joining every responsibility of the Land."""
-    named = deadline_responsibles.alias("named")
-    on_visible = (
-        select(named.c.deadline_id)
-        .join(Deadline, Deadline.id == named.c.deadline_id)
-        .where(named.c.user_id == User.id, Deadline.deleted_at.is_(None))
-    )
-    condition = visible_to(user)
-    if condition is not None:
-        on_visible = on_visible.where(condition)
-    rows = db.session.execute(
-        select(User.id, User.name)
-        .where(
-            func.lower(User.name).like(like_pattern(q), escape="\\"),
-            on_visible.exists(),
+    suggestions): a name on a hidden deadline is never suggested.
+
+    In steps: the next ``chunk`` people whose name matches, in name order (index on the name),
+    then one query for which of them hold a visible deadline. A single join let PostgreSQL hash
+    every responsibility of the Land (140 ms); this stops once twenty are found."""
+    pattern = like_pattern(q)
+    found: list[tuple[int, str]] = []
+    last: tuple[str, int] | None = None
+    for _step in range(chunks):
+        stmt = select(User.id, User.name).where(func.lower(User.name).like(pattern, escape="\\"))
+        if last is not None:
+            stmt = stmt.where(tuple_(User.name, User.id) > tuple_(*last))
+        people = db.session.execute(stmt.order_by(User.name, User.id).limit(chunk)).all()
+        if not people:
+            break
+        named = deadline_responsibles.alias("named")
+        holding = (
+            select(named.c.user_id)
+            .join(Deadline, Deadline.id == named.c.deadline_id)
+            .where(named.c.user_id.in_([p.id for p in people]), Deadline.deleted_at.is_(None))
         )
-        .order_by(User.name, User.id)
-        .limit(LIMIT)
-    )
-    return [tuple(r) for r in rows]
+        condition = visible_to(user)
+        if condition is not None:
+            holding = holding.where(condition)
+        holders = set(db.session.scalars(holding.distinct()))
+        found += [(p.id, p.name) for p in people if p.id in holders]
+        if len(found) >= LIMIT or len(people) < chunk:
+            break
+        last = (people[-1].name, people[-1].id)
+    return found[:LIMIT]
 
 
 def overdue_deliveries_by_organisation(

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from config import TestConfig
 from planner import create_app
 from planner.extensions import db as _db
+from planner.extensions import include_object
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
 
@@ -69,7 +70,12 @@ def test_upgrade_reaches_the_head_revision(migrated_app):
 def test_models_and_migrations_agree(migrated_app):
     with migrated_app.app_context(), _db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "compare_server_default": True}
+            conn,
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                "include_object": include_object,
+            },
         )
         diff = compare_metadata(context, _db.metadata)
     assert diff == [], "autogenerate would create a migration:\n" + "\n".join(map(str, diff))
@@ -93,3 +99,11 @@ def test_migrated_schema_keeps_the_rules_of_the_models(migrated_app):
                        {"email": "x@kreis.example", "role": "kaiser"}):  # fmt: skip
             with _db.engine.connect() as conn, pytest.raises(IntegrityError):
                 conn.execute(insert, params)
+
+
+def test_postgresql_gets_the_trigram_index_of_the_title_search(migrated_app):
+    with migrated_app.app_context():
+        if _db.engine.dialect.name != "postgresql":
+            pytest.skip("the trigram index exists on PostgreSQL only")
+        names = {i["name"] for i in inspect(_db.engine).get_indexes("deadlines")}
+    assert "ix_deadlines_title_trgm" in names
