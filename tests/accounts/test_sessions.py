@@ -183,6 +183,8 @@ def test_the_client_address_comes_from_the_proxy_when_configured(app, db):
         data={"email": "x@kreis.example", "password": "falsch-geraten"},
         headers={"X-Forwarded-For": "203.0.113.9"},
     )
+    with proxied.app_context():
+        db.engine.dispose()  # its own pool: closed here, not by the garbage collector
     keys = set(db.session.scalars(select(LoginThrottle.key)))
     assert "ip:203.0.113.9" in keys
     # without the setting the header is not trusted

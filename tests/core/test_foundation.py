@@ -235,7 +235,7 @@ def test_migrations_build_the_schema_and_match_the_models(empty_database_url):
     from alembic.migration import MigrationContext
     from flask_migrate import upgrade
 
-    from planner.extensions import db
+    from planner.extensions import db, include_object
 
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=empty_database_url)
     with app.app_context():
@@ -243,7 +243,9 @@ def test_migrations_build_the_schema_and_match_the_models(empty_database_url):
         tables = set(db.inspect(db.engine).get_table_names())
         assert {"users", "organisations", "audit_entries", "deadlines", "reminders"} <= tables
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": include_object}
+            )
             assert compare_metadata(context, db.metadata) == []
         db.engine.dispose()
 

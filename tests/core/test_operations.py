@@ -51,6 +51,10 @@ def test_production_sends_hsts(monkeypatch, tmp_path):
     app = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.db")
     response = app.test_client().get("/barrierefreiheit")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    with app.app_context():
+        from planner.extensions import db
+
+        db.engine.dispose()
 
 
 def _free_port() -> int:
