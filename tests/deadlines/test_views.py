@@ -186,3 +186,17 @@ def test_deleting_a_free_deadline_but_not_an_owned_one(login_as, client, db):
     assert "gehört zu einem anderen Objekt" in response.get_data(as_text=True)
     live = select(func.count()).select_from(Deadline).where(Deadline.deleted_at.is_(None))
     assert db.session.scalar(live) == 1
+
+
+def test_the_month_view_shows_five_a_day_and_links_the_rest(login_as, client, db):
+    """At Land scale a month holds thousands of deadlines: each day shows five, then
+    "+N weitere" leading to the list of that day."""
+    day = date(2030, 5, 14)
+    for i in range(8):
+        DeadlineFactory(title=f"Tagesfrist {i}", due_date=day)
+    login_as("planner")
+    html = client.get("/fristen/monat?jahr=2030&monat=5").get_data(as_text=True)
+    assert html.count("Tagesfrist") == 5
+    assert "+3 weitere" in html
+    listing = client.get("/fristen/?von=2030-05-14&bis=2030-05-14&state=").get_data(as_text=True)
+    assert listing.count("Tagesfrist") == 8
