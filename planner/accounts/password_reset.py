@@ -30,7 +30,8 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _fingerprint(user: User) -> str:
-    return hashlib.sha256(f"{user.password_hash}|{user.session_version}".encode()).hexdigest()[:16]
+    text = f"{user.password_hash}|{user.session_version}|{user.email}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def make_token(user: User) -> str:

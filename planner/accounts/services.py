@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -45,6 +46,17 @@ def _dummy_hash() -> str:
     """Answering unknown addresses as slowly as known ones reveals nothing about who has an
     account. Computed on first use, not at import (that cost every process 100 ms)."""
     return _dummy_hash_for(current_app.config.get("PASSWORD_HASH_METHOD"))
+
+
+# Called with the user whenever their password changes (own change, reset link, admin reset):
+# other ways in that the old credentials opened are closed (the deadlines domain revokes the
+# personal calendar feed).
+CREDENTIALS_CHANGED: list[Callable[[User], None]] = []
+
+
+def _credentials_changed(user: User) -> None:
+    for hook in CREDENTIALS_CHANGED:
+        hook(user)
 
 
 class AccountError(DomainError):
@@ -155,6 +167,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.set_password(new)
     user.must_change_password = False
     user.end_sessions()
+    _credentials_changed(user)
     db.session.flush()
 
 
@@ -165,6 +178,7 @@ def set_own_password(user: User, new: str) -> None:
     user.must_change_password = False
     user.end_sessions()
     throttle.clear_account(user.email)
+    _credentials_changed(user)
     db.session.flush()
 
 
@@ -266,6 +280,7 @@ def reset_password(user: User, new_password: str) -> None:
     user.must_change_password = True
     user.end_sessions()
     throttle.clear_account(user.email)
+    _credentials_changed(user)
     db.session.flush()
 
 

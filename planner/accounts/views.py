@@ -25,7 +25,7 @@ from planner.extensions import db
 
 
 def _safe_next(target: str | None) -> str:
-    if target:
+    if target and "\\" not in target:  # browsers read "/\\evil.example" as "//evil.example"
         parts = urlsplit(target)
         if (
             not parts.scheme
@@ -131,7 +131,8 @@ def reset_with_token(token: str):
         )
         if ok:
             logout_user()
-            session.clear()
+            session.clear()  # the message goes into the fresh session
+            flash(_("Ihr neues Passwort gilt. Bitte melden Sie sich damit an."), "success")
             return redirect(url_for("accounts.login"))
     return render_template(
         "accounts/password_reset.html", form=form, user=user
@@ -238,7 +239,7 @@ def user_reset_password(user_id: int):
         )
         if ok:
             return redirect(url_for("accounts.user_edit", user_id=user.id))
-    edit_form = UserForm(obj=user)
+    edit_form = UserForm(formdata=None, obj=user)  # the account as it is, not the reset's POST
     _fill(edit_form, user)
     return render_template(
         "accounts/user_form.html", form=edit_form, user=user, reset_form=form

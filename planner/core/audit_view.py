@@ -62,6 +62,7 @@ def _plain_text(column, value) -> str:
     if value == SECRET:
         return _("(verborgen)")
     kind = column.type if column is not None else None
+    kind = getattr(kind, "impl", kind)  # UTCDateTime and other decorators: the type beneath
     try:
         if isinstance(kind, Boolean) or isinstance(value, bool):
             return _("ja") if value else _("nein")

@@ -67,6 +67,12 @@ def _audit_select(
     return stmt
 
 
+def _cell(value) -> str:
+    """A cell a spreadsheet shows as text: no formula from what users typed."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def audit_csv(**filters):
     """CSV lines (semicolon, UTF-8 with BOM for spreadsheet programs), read in chunks."""
     import csv
@@ -83,9 +89,9 @@ def audit_csv(**filters):
         buffer.seek(0)
         buffer.truncate()
         writer.writerow([
-            entry.id, entry.at.isoformat(), entry.user_id or "", entry.user_label, entry.action,
-            entry.object_type, entry.object_id, entry.object_label,
-            json.dumps(entry.changes, ensure_ascii=False, sort_keys=True),
+            entry.id, entry.at.isoformat(), entry.user_id or "", _cell(entry.user_label),
+            entry.action, entry.object_type, _cell(entry.object_id), _cell(entry.object_label),
+            _cell(json.dumps(entry.changes, ensure_ascii=False, sort_keys=True)),
         ])  # fmt: skip
         yield buffer.getvalue()
 

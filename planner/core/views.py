@@ -107,6 +107,14 @@ def _legal_page(name: str, title: str):
     )
 
 
+def _audit_user_ids(text: str) -> list[int]:
+    """A chosen suggestion ("Name <mail>") means that account; other text, every account whose
+    name or address contains it."""
+    lookup = LOOKUPS["benutzer"]
+    exact = lookup.resolve(text, current_user)
+    return [uid for uid, _label in (exact or lookup.search(text, current_user))]
+
+
 def _audit_filters() -> tuple[AuditFilterForm, dict]:
     form = AuditFilterForm(request.args, meta={"csrf": False})
     form.object_type.choices = options([("", _("Alle")), *services.audit_object_types()])
@@ -114,9 +122,7 @@ def _audit_filters() -> tuple[AuditFilterForm, dict]:
     user_text = (form.user.data or "").strip() if valid else ""
     filters = {
         "object_type": (form.object_type.data or None) if valid else None,
-        "user_ids": [uid for uid, _label in LOOKUPS["benutzer"].search(user_text, current_user)]
-        if user_text
-        else None,
+        "user_ids": _audit_user_ids(user_text) if user_text else None,
         "date_from": form.date_from.data if valid else None,
         "date_to": form.date_to.data if valid else None,
     }

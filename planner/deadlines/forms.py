@@ -102,6 +102,10 @@ class DeadlineFilterForm(Form):
     bis = DateField(_l("Fällig bis"), validators=[Optional()])
     mine = BooleanField(_l("Nur meine Fristen"))
 
+    def validate_bis(self, field):
+        if field.data and self.von.data and field.data < self.von.data:
+            raise ValidationError(_l("Das Enddatum liegt vor dem Anfangsdatum."))
+
 
 class PreferenceForm(Form):
     mode = RadioField(

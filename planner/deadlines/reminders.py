@@ -261,9 +261,11 @@ class Outbox:
         )
         if self.conn.dialect.name == "postgresql":
             pick = pick.with_for_update(skip_locked=True)
-        picked = [row[0] for row in self.conn.execute(pick)]
         ids: list[int] = []
-        if picked:
+        for _attempt in range(5):  # another sweep may take the picked rows first: pick again
+            picked = [row[0] for row in self.conn.execute(pick)]
+            if not picked:
+                break
             stmt = (
                 update(self.table)
                 .where(self.table.c.id.in_(picked), condition)
@@ -271,6 +273,8 @@ class Outbox:
                 .returning(self.table.c.id)
             )
             ids = sorted(row[0] for row in self.conn.execute(stmt))
+            if ids:
+                break
         self.conn.commit()
         self.held, self.confirmed_at = set(ids), now
         return ids
@@ -281,9 +285,20 @@ class Outbox:
         one UPDATE, and rows another sweep has taken meanwhile drop out."""
         if not ids:
             return set()
-        if self.confirmed_at is not None and now - self.confirmed_at < self.lease / 3:
-            return set(ids) & self.held
         t = self.table
+        if self.confirmed_at is not None and now - self.confirmed_at < self.lease / 3:
+            # the lease is safe; but a row may have been cancelled meanwhile (deadline closed,
+            # deleted or moved): ask, without renewing
+            return {
+                row[0]
+                for row in self.conn.execute(
+                    select(t.c.id).where(
+                        t.c.id.in_(ids),
+                        t.c.claim_token == self.token,
+                        t.c.state == ReminderState.PENDING.value,
+                    )
+                )
+            }
         kept = {
             row[0]
             for row in self.conn.execute(
@@ -314,7 +329,11 @@ class Outbox:
     def mark_sent(self, row_id: int, at: datetime) -> None:
         """Committed at once (the connection commits every statement): a reminder the server
         accepted is never sent again."""
-        self.conn.execute(self._sent, {"row_id": row_id, "token": self.token, "at": at})
+        result = self.conn.execute(self._sent, {"row_id": row_id, "token": self.token, "at": at})
+        if result.rowcount == 0:
+            current_app.logger.warning(
+                "reminder %s was sent after it stopped being this sweep's own", row_id
+            )
 
     def release(self, ids: list[int]) -> None:
         """Give rows back untouched (another sweep, or the next one, sends them)."""
@@ -472,6 +491,7 @@ def _load(ids: list[int]) -> list[Reminder]:
                 joinedload(Reminder.recipient),
             )
             .order_by(Reminder.id)
+            .execution_options(populate_existing=True)  # a later batch sees today's state
         )
     )
 
@@ -538,7 +558,10 @@ def send_due_reminders(
         current_app.logger.warning("reminder sweep: %s", exc)
     finally:
         if postgres:
-            connection.exec_driver_sql("RESET synchronous_commit")
+            try:
+                connection.exec_driver_sql("RESET synchronous_commit")
+            except Exception:  # noqa: BLE001 - a broken connection is closed (and discarded) below
+                connection.invalidate()
         connection.close()
         if own_mailer:
             mailer.close()

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from planner.accounts.services import CREDENTIALS_CHANGED
 from planner.core import services as core_services
 from planner.core.lookup import LOOKUPS, Lookup
 from planner.core.permissions import Permission, can
@@ -54,6 +55,14 @@ def _search_responsible(q, user):
 
     return services.search_responsible(q, user)
 
+
+def _revoke_feed(user) -> None:
+    from planner.deadlines import services
+
+    services.revoke_feed(user)
+
+
+CREDENTIALS_CHANGED.append(_revoke_feed)
 
 LOOKUPS["verantwortliche"] = Lookup(
     Permission.DEADLINES_VIEW, _search_responsible, lambda text, user: []
