@@ -110,7 +110,8 @@ def test_gunicorn_config_hides_the_server_and_masks_feed_tokens(tmp_path):
 def test_installation_texts_and_the_accessibility_contact(app, client, db):
     page = client.get("/barrierefreiheit").get_data(as_text=True)
     assert "Schlichtungsverfahren" in page and "Kontakt" in page
-    assert "noch kein Text hinterlegt" in client.get("/impressum").get_data(as_text=True)
+    public = client.get("/impressum").get_data(as_text=True)
+    assert "noch kein Text hinterlegt" in public and "Instanzordner" not in public
     (Path(app.instance_path) / "datenschutz.md").write_text("## Verantwortlich\n\nKreis **X**")
     try:
         privacy = client.get("/datenschutz").get_data(as_text=True)
