@@ -93,9 +93,11 @@ def test_a_reminder_cancelled_after_its_claim_is_not_sent(app, db):
         outbox = reminders.Outbox(conn, "c" * 32)
         ids = outbox.claim(now)
         assert outbox.still_mine(ids, now) == set(ids)
+        assert outbox.owns(ids[0], ids, now)
         services.mark_done(deadline, user)  # closed while the sweep holds the row
         db.session.commit()
         assert outbox.still_mine(ids, now) == set()
+        assert not outbox.owns(ids[0], ids, now)
 
 
 def test_the_detail_page_names_people_without_their_addresses(client, db, login_as):
