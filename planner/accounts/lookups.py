@@ -19,16 +19,19 @@ def organisation_label(org: Organisation) -> str:
     return org.name
 
 
-def search_organisations(q: str, user=None) -> list[tuple[int, str]]:
+def organisation_matches(q: str):
+    """The condition: the organisation's name or short name contains ``q``."""
     pattern = like_pattern(q)
+    return or_(
+        func.lower(Organisation.name).like(pattern, escape="\\"),
+        func.lower(Organisation.short_name).like(pattern, escape="\\"),
+    )
+
+
+def search_organisations(q: str, user=None) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Organisation.id, Organisation.name)
-        .where(
-            or_(
-                func.lower(Organisation.name).like(pattern, escape="\\"),
-                func.lower(Organisation.short_name).like(pattern, escape="\\"),
-            )
-        )
+        .where(organisation_matches(q))
         .order_by(Organisation.name)
         .limit(LIMIT)
     )

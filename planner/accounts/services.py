@@ -163,21 +163,23 @@ def change_password(user: User, current: str, new: str) -> None:
         raise WrongPassword(_("Das bisherige Passwort ist nicht korrekt."))
     if new == current:
         raise AccountError(_("Das neue Passwort muss sich vom bisherigen unterscheiden."))
-    check_password_rules(new, user_inputs=_inputs(user))
-    user.set_password(new)
-    user.must_change_password = False
-    user.end_sessions()
-    _credentials_changed(user)
-    db.session.flush()
+    _replace_password(user, new, chosen_by_admin=False)
 
 
 def set_own_password(user: User, new: str) -> None:
     """A password chosen through the reset link."""
+    throttle.clear_account(user.email)
+    _replace_password(user, new, chosen_by_admin=False)
+
+
+def _replace_password(user: User, new: str, *, chosen_by_admin: bool) -> None:
+    """Checked against the policy; every session and every other way in (the calendar feed)
+    the old password opened ends. A password an administrator chose must be replaced by the
+    person at the next login."""
     check_password_rules(new, user_inputs=_inputs(user))
     user.set_password(new)
-    user.must_change_password = False
+    user.must_change_password = chosen_by_admin
     user.end_sessions()
-    throttle.clear_account(user.email)
     _credentials_changed(user)
     db.session.flush()
 
@@ -275,13 +277,8 @@ def _active_admins() -> int:
 def reset_password(user: User, new_password: str) -> None:
     """An administrator sets a password: the person's sessions end, every delay on the account
     is lifted, and the person chooses their own password at the next login."""
-    check_password_rules(new_password, user_inputs=_inputs(user))
-    user.set_password(new_password)
-    user.must_change_password = True
-    user.end_sessions()
     throttle.clear_account(user.email)
-    _credentials_changed(user)
-    db.session.flush()
+    _replace_password(user, new_password, chosen_by_admin=True)
 
 
 def user_page(*, query: str | None = None, role: str | None = None, page: int = 1) -> Page:

@@ -5,14 +5,12 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
 from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
-from wtforms.widgets import Select
 
 from planner.core.lookup import LookupField
-from planner.core.models import DATE_MAX, DATE_MIN
+from planner.core.models import date_range_error
 
 
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
@@ -43,31 +41,13 @@ def _date_in_range(form, field):
     value = field.data
     if isinstance(value, datetime):
         value = value.date()
-    if isinstance(value, date) and not DATE_MIN <= value <= DATE_MAX:
-        raise ValidationError(
-            _(
-                "Bitte geben Sie ein Datum zwischen dem %(start)s und dem %(end)s an.",
-                start=f"{DATE_MIN:%d.%m.%Y}",
-                end=f"{DATE_MAX:%d.%m.%Y}",
-            )
-        )
+    if isinstance(value, date) and (error := date_range_error(value)):
+        raise ValidationError(error)
 
 
 def _int_in_range(form, field):
     if isinstance(field.data, int) and not INT_MIN <= field.data <= INT_MAX:
         raise ValidationError(_("Diese Zahl ist zu groß."))
-
-
-def int_or_none(value: object) -> int | None:
-    """A positive id from a form or query value, or None: never an exception, never a number
-    a database column cannot hold."""
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 12:
-        number = int(value.strip())
-    else:
-        return None
-    return number if 0 < number <= INT_MAX else None
 
 
 def input_rules(field) -> list:
@@ -99,19 +79,6 @@ class Form(FlaskForm):
             if rules:
                 extra.setdefault(name, []).extend(rules)
         return super().validate(extra_validators=extra)
-
-
-class FastSelect(Select):
-    """Select widget for long option lists (hundreds of organisations or people): plain
-    options are written directly instead of through ``html_params`` (about ten times faster)."""
-
-    @classmethod
-    def render_option(cls, choice, **kwargs):
-        if choice.render_kw or kwargs or isinstance(choice.value, bool):
-            return super().render_option(choice, **kwargs)
-        selected = " selected" if choice.selected else ""
-        label = escape(choice.label or choice.value)
-        return Markup(f'<option value="{escape(choice.value)}"{selected}>{label}</option>')
 
 
 class AuditFilterForm(Form):

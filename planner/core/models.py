@@ -12,6 +12,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2199, 12, 31)
 
 
+def date_range_error(day: date) -> str | None:
+    """The German message when ``day`` lies outside DATE_MIN..DATE_MAX, else None."""
+    if DATE_MIN <= day <= DATE_MAX:
+        return None
+    from flask_babel import gettext as _
+
+    return _(
+        "Bitte geben Sie ein Datum zwischen dem %(start)s und dem %(end)s an.",
+        start=f"{DATE_MIN:%d.%m.%Y}",
+        end=f"{DATE_MAX:%d.%m.%Y}",
+    )
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -243,14 +243,14 @@ class Outbox:
                 claimed_until=None,
             )
         )
-        self._mine = select(t.c.id).where(
-            t.c.id == bindparam("row_id"),
-            t.c.claim_token == bindparam("token"),
-            t.c.state == ReminderState.PENDING.value,
-        )
-        # the rows this sweep holds, and when that was last confirmed (claim or renewal)
-        self.held: set[int] = set()
+        self._mine = select(t.c.id).where(t.c.id == bindparam("row_id"), self._held())
+        # when this sweep's hold was last confirmed (claim or renewal)
         self.confirmed_at: datetime | None = None
+
+    def _held(self):
+        """Rows still this sweep's own and still to be sent."""
+        t = self.table
+        return and_(t.c.claim_token == self.token, t.c.state == ReminderState.PENDING.value)
 
     def claim(self, now: datetime, *, extra=None, limit: int = BATCH) -> list[int]:
         """Take up to ``limit`` due rows and commit the claim before anything is sent. The ids
@@ -281,7 +281,7 @@ class Outbox:
             if ids:
                 break
         self.conn.commit()
-        self.held, self.confirmed_at = set(ids), now
+        self.confirmed_at = now
         return ids
 
     def still_mine(self, ids: list[int], now: datetime) -> set[int]:
@@ -296,29 +296,19 @@ class Outbox:
             # deleted or moved): ask, without renewing
             return {
                 row[0]
-                for row in self.conn.execute(
-                    select(t.c.id).where(
-                        t.c.id.in_(ids),
-                        t.c.claim_token == self.token,
-                        t.c.state == ReminderState.PENDING.value,
-                    )
-                )
+                for row in self.conn.execute(select(t.c.id).where(t.c.id.in_(ids), self._held()))
             }
         kept = {
             row[0]
             for row in self.conn.execute(
                 update(t)
-                .where(
-                    t.c.id.in_(ids),
-                    t.c.claim_token == self.token,
-                    t.c.state == ReminderState.PENDING.value,
-                )
+                .where(t.c.id.in_(ids), self._held())
                 .values(claimed_until=now + self.lease)
                 .returning(t.c.id)
             )
         }
         self.conn.commit()
-        self.held, self.confirmed_at = kept, now
+        self.confirmed_at = now
         return kept
 
     def owns(self, row_id: int, rest: list[int], now: datetime) -> bool:
@@ -362,7 +352,7 @@ class Outbox:
         t = self.table
         at = lambda delta: literal(now + delta, UTCDateTime())  # noqa: E731
         next_attempt = case(
-            *((t.c.attempts == n, at(delay)) for n, delay in enumerate(BACKOFF)),
+            *((t.c.attempts == n - 1, at(backoff(n))) for n in range(1, len(BACKOFF) + 1)),
             else_=at(MAX_BACKOFF),
         )
         state = (

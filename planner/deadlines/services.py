@@ -16,10 +16,11 @@ from flask_babel import ngettext
 from sqlalchemy import Select, case, delete, exists, func, or_, select, tuple_, union, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from planner.accounts.lookups import organisation_matches
 from planner.accounts.models import Organisation, User
 from planner.core.i18n import BERLIN
 from planner.core.lookup import LIMIT, like_pattern
-from planner.core.models import DATE_MAX, DATE_MIN, utcnow
+from planner.core.models import date_range_error, utcnow
 from planner.core.pagination import Page, paginate
 from planner.core.permissions import Permission, role_can
 from planner.core.transaction import DomainError
@@ -135,14 +136,8 @@ def _apply(deadline: Deadline, data: DeadlineData) -> None:
     title = (data.title or "").strip()
     if not title:
         raise DeadlineError(_("Bitte geben Sie einen Titel an."))
-    if not DATE_MIN <= data.due_date <= DATE_MAX:
-        raise DeadlineError(
-            _(
-                "Bitte geben Sie ein Datum zwischen dem %(start)s und dem %(end)s an.",
-                start=f"{DATE_MIN:%d.%m.%Y}",
-                end=f"{DATE_MAX:%d.%m.%Y}",
-            )
-        )
+    if error := date_range_error(data.due_date):
+        raise DeadlineError(error)
     offsets = parse_offsets(data.reminder_offsets)
     before = {f: getattr(deadline, f) for f in _CALENDAR_FIELDS}
     old_due = deadline.due_date
@@ -444,9 +439,7 @@ def _with_details(stmt: Select) -> Select:
     return stmt.options(joinedload(Deadline.organisation), selectinload(Deadline.responsible_users))
 
 
-def deadline_page(
-    user: User, filters: ListFilter, today: date, page: int = 1, per_page: int = 50
-) -> Page:
+def deadline_page(user: User, filters: ListFilter, page: int = 1, per_page: int = 50) -> Page:
     """Open deadlines in date order (the overdue ones, oldest first, come first by
     themselves); closed ones and "alle" with the latest date first. Both orders are read from
     the date indexes."""
@@ -458,14 +451,7 @@ def deadline_page(
     if filters.organisation:
         stmt = stmt.where(
             Deadline.organisation_id.in_(
-                select(Organisation.id).where(
-                    func.lower(Organisation.name).like(
-                        like_pattern(filters.organisation), escape="\\"
-                    )
-                    | func.lower(Organisation.short_name).like(
-                        like_pattern(filters.organisation), escape="\\"
-                    )
-                )
+                select(Organisation.id).where(organisation_matches(filters.organisation))
             )
         )
     if filters.responsible:

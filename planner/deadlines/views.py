@@ -48,9 +48,7 @@ def index():
         mine=bool(form.mine.data),
     )
     today = services.today_in_berlin()
-    page = services.deadline_page(
-        current_user, filters, today, page=request.args.get("page", 1, type=int)
-    )
+    page = services.deadline_page(current_user, filters, page=request.args.get("page", 1, type=int))
     return render_template("deadlines/deadline_list.html", form=form, page=page, today=today)
 
 
