@@ -9,6 +9,9 @@ PLANNER_MAIL_URL       smtp://user:pass@host:port or smtps://...; unset: mails g
 PLANNER_MAIL_FROM      sender address of outgoing mail
 PLANNER_SCHEDULER      "inline" runs the reminder sweep inside the web process, "off" does not
 PLANNER_UPLOAD_DIR     where uploaded files are kept (default: instance/uploads)
+PLANNER_UPLOAD_MAX_MB  largest file that may be attached, in MB (default 20)
+PLANNER_AUDIT_RETENTION_YEARS  audit entries older than this lose their old/new values when
+                       `flask --app planner audit thin` runs (default 10)
 PLANNER_PROXY_HOPS     number of reverse proxies in front of Planner (nginx: 1); their
                        X-Forwarded-For/-Proto/-Host are trusted that many hops deep. 0 (default)
                        trusts none: then every user behind a proxy shares one client address.
@@ -68,7 +71,10 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=10)
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
 
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads are checked again per type
+    UPLOAD_MAX_BYTES = int(float(_env("PLANNER_UPLOAD_MAX_MB", "20")) * 1024 * 1024)
+    # the request may carry the form around the largest file; the file service checks the file
+    MAX_CONTENT_LENGTH = UPLOAD_MAX_BYTES + 1024 * 1024
+    AUDIT_RETENTION_YEARS = int(_env("PLANNER_AUDIT_RETENTION_YEARS", "10"))
 
     PASSWORD_HASH_METHOD = None  # werkzeug's default (scrypt)
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a "Passwort vergessen?" link is valid

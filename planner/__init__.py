@@ -77,10 +77,18 @@ def register_blueprints(app: Flask) -> None:
     from planner.core.permissions import enforce_permissions
     from planner.core.shell import init_shell
     from planner.deadlines import bp as deadlines_bp
+    from planner.files import bp as files_bp
+    from planner.governance import bp as governance_bp
+    from planner.process import bp as process_bp
+    from planner.stakeholders import bp as stakeholders_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(deadlines_bp)
+    app.register_blueprint(files_bp)
+    app.register_blueprint(stakeholders_bp)
+    app.register_blueprint(governance_bp)
+    app.register_blueprint(process_bp)
     app.before_request(enforce_permissions)
     init_shell(app)
 
@@ -102,5 +110,16 @@ def register_commands(app: Flask) -> None:
 def register_domains(app: Flask) -> None:
     """Each domain hooks itself into the shell (navigation, dashboard, health, scheduler)."""
     from planner.deadlines import setup as deadlines_setup
+    from planner.files import setup as files_setup
+    from planner.governance import setup as governance_setup
+    from planner.process import setup as process_setup
+    from planner.stakeholders import setup as stakeholders_setup
 
-    deadlines_setup.init_app(app)
+    for domain in (
+        deadlines_setup,
+        files_setup,
+        stakeholders_setup,
+        governance_setup,
+        process_setup,
+    ):
+        domain.init_app(app)

@@ -133,6 +133,43 @@ def scheduler_run() -> None:
     run_blocking(current_app._get_current_object())
 
 
+audit_cli = AppGroup("audit", help="Änderungsprotokoll (Aufbewahrung nach DSGVO).")
+
+
+def retention_cutoff(years: int, now=None):
+    """The moment ``years`` years before ``now``: entries older than it lose their values."""
+    from planner.core.models import utcnow
+
+    now = now or utcnow()
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:  # 29 February
+        return now.replace(year=now.year - years, day=28)
+
+
+@audit_cli.command("thin")
+@click.option(
+    "--years", type=click.IntRange(1, 100), default=None,
+    help="Aufbewahrungsfrist in Jahren (Standard: PLANNER_AUDIT_RETENTION_YEARS, sonst 10)",
+)  # fmt: skip
+def audit_thin(years: int | None) -> None:
+    """Einträge älter als die Aufbewahrungsfrist verlieren ihre alten und neuen Werte (für cron).
+
+    Die Einträge selbst bleiben (wer hat wann was an welchem Objekt geändert); nur die Inhalte
+    der Änderungen werden entfernt. Läuft in Stapeln zu 1.000 Einträgen.
+    """
+    from flask import current_app
+
+    from planner.core.audit import remove_old_values
+
+    years = years or current_app.config.get("AUDIT_RETENTION_YEARS", 10)
+    cutoff = retention_cutoff(years)
+    count = remove_old_values(db.session, cutoff)
+    click.echo(
+        f"Änderungsprotokoll: {count} Einträge vor dem {cutoff:%d.%m.%Y} ohne alte/neue Werte."
+    )
+
+
 def register(app: Flask) -> None:
-    for group in (users_cli, demo_cli, bench_cli, reminders_cli, scheduler_cli):
+    for group in (users_cli, demo_cli, bench_cli, reminders_cli, scheduler_cli, audit_cli):
         app.cli.add_command(group)

@@ -87,7 +87,31 @@ def _load_deadlines() -> None:
     load()
 
 
-DEMO_LOADERS: list[Callable[[], None]] = [load_accounts, _load_deadlines]
+def _load_stakeholders() -> None:
+    from planner.stakeholders.demo import load
+
+    load()
+
+
+def _load_governance() -> None:
+    from planner.governance.demo import load
+
+    load()
+
+
+def _load_process() -> None:
+    from planner.process.demo import load
+
+    load()
+
+
+DEMO_LOADERS: list[Callable[[], None]] = [
+    load_accounts,
+    _load_deadlines,
+    _load_stakeholders,
+    _load_governance,
+    _load_process,
+]
 
 
 def load_demo() -> None:

@@ -86,6 +86,10 @@ class Organisation(Audited, TimestampMixin, db.Model):
         "short_name": _l("Kurzname"),
         "kind": _l("Art"),
         "notes": _l("Notizen"),
+        "address": _l("Anschrift"),
+        "website": _l("Website"),
+        "parent_id": _l("Übergeordnete Organisation"),
+        "archived": _l("Archiviert"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,10 +99,25 @@ class Organisation(Audited, TimestampMixin, db.Model):
         enum_column(OrganisationKind, "organisation_kind"), index=True
     )
     notes: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    website: Mapped[str | None] = mapped_column(String(300))
+    # a department of a Kreis, a local branch of a welfare association; deleting a parent that
+    # still has parts is refused by the service (RESTRICT keeps the database honest as well)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
+    parent: Mapped[Organisation | None] = relationship(remote_side="Organisation.id")
 
-    __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),)
+    __table_args__ = (
+        CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+        # the organisation list: active ones by name, filtered by kind
+        Index("ix_organisations_archived_name", "archived", "name"),
+        Index("ix_organisations_kind_archived_name", "kind", "archived", "name"),
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -246,6 +246,17 @@ def user_reset_password(user_id: int):
     ), 422
 
 
+@bp.route("/admin/benutzer/<id:user_id>/auskunft.json")
+@requires(Permission.PRIVACY_MANAGE)
+def user_export(user_id: int):
+    """Art. 15 DSGVO: everything stored about the account, as a JSON download."""
+    from planner.accounts.privacy import export_user
+    from planner.core.views import json_download
+
+    user = db.get_or_404(User, user_id)
+    return json_download(export_user(user), f"auskunft-konto-{user.id}.json")
+
+
 # old English paths lead to the German ones (bookmarks, links in old mails)
 for _old, _new in (
     ("/login", "/anmelden"),

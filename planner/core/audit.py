@@ -13,7 +13,7 @@ import enum
 from typing import Any
 
 from flask import has_request_context
-from sqlalchemy import JSON, ForeignKey, Index, String, event, inspect
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, event, false, inspect
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from planner.core.models import Audited, UTCDateTime, utcnow
@@ -37,6 +37,8 @@ class AuditEntry(db.Model):
     object_id: Mapped[str] = mapped_column(String(80))
     object_label: Mapped[str] = mapped_column(String(300))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # past the retention period the old and new values are removed; the entry stays
+    values_removed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         Index("ix_audit_entries_object", "object_type", "object_id"),
@@ -235,3 +237,115 @@ def _forget(session: Session, *args) -> None:
 @event.listens_for(Session, "after_commit")
 def _reset(session: Session) -> None:
     session.info.pop(AUDIT_OFF, None)
+
+
+# --- DSGVO: erasure and retention ---------------------------------------------------------
+
+REDACTED = "(gelöscht)"
+
+
+def _blank(changes: dict, fields) -> dict:
+    result = dict(changes or {})
+    for key in fields:
+        if key in result and isinstance(result[key], list) and len(result[key]) == 2:
+            result[key] = [None if v is None else REDACTED for v in result[key]]
+    return result
+
+
+def redact_object(
+    session: Session, object_type: str, object_id: int | str, fields, label: str
+) -> int:
+    """Blank the personal values of one object's entries, stored and still pending in this
+    transaction (the erasure's own entry included); the entries stay, with ``label``."""
+    from sqlalchemy import select
+
+    session.flush()
+    key = (object_type, str(object_id))
+    row = session.info.get(_PENDING, {}).get(key)
+    if row is not None:
+        row["changes"] = _blank(row["changes"], fields)
+        row["object_label"] = label
+    count = 0
+    for entry in session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.object_type == object_type, AuditEntry.object_id == str(object_id)
+        )
+    ):
+        entry.changes = _blank(entry.changes, fields)
+        entry.object_label = label
+        count += 1
+    return count
+
+
+def _replace_text(value, text: str, by: str):
+    if isinstance(value, str):
+        return value.replace(text, by)
+    if isinstance(value, list):
+        return [_replace_text(v, text, by) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace_text(v, text, by) for k, v in value.items()}
+    return value
+
+
+MIN_REPLACE = 5
+
+
+def replace_everywhere(session: Session, texts, by: str) -> int:
+    """Where a person's name or address appears in other objects' entries (labels such as
+    "Mitgliedschaft: Name", lists of linked people), it is replaced by ``by``. Texts shorter
+    than MIN_REPLACE characters are left alone (they would hit unrelated words)."""
+    from sqlalchemy import String, cast, func, or_, select
+
+    from planner.core.lookup import like_pattern
+
+    texts = [t for t in texts if t and len(t) >= MIN_REPLACE]
+    if not texts:
+        return 0
+    session.flush()
+    for row in session.info.get(_PENDING, {}).values():
+        for text in texts:
+            row["object_label"] = row["object_label"].replace(text, by)
+            row["changes"] = _replace_text(row["changes"], text, by)
+    conditions = []
+    for text in texts:
+        pattern = like_pattern(text)
+        conditions.append(func.lower(AuditEntry.object_label).like(pattern, escape="\\"))
+        conditions.append(func.lower(cast(AuditEntry.changes, String)).like(pattern, escape="\\"))
+    count = 0
+    for entry in session.scalars(select(AuditEntry).where(or_(*conditions))):
+        label, changes = entry.object_label, entry.changes
+        for text in texts:
+            label = label.replace(text, by)
+            changes = _replace_text(changes, text, by)
+        entry.object_label, entry.changes = label, changes
+        count += 1
+    return count
+
+
+def remove_old_values(session: Session, before: dt.datetime, batch: int = 1000) -> int:
+    """Entries older than ``before`` lose their old and new values (the fields that changed
+    stay named); returns how many entries were thinned. Commits per batch, so that a cron run
+    over half a million entries holds no long transaction."""
+    from sqlalchemy import select, update
+
+    total = 0
+    while True:
+        rows = session.execute(
+            select(AuditEntry.id, AuditEntry.changes)
+            .where(AuditEntry.at < before, AuditEntry.values_removed.is_(False))
+            .order_by(AuditEntry.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return total
+        for entry_id, changes in rows:
+            session.execute(
+                update(AuditEntry)
+                .where(AuditEntry.id == entry_id)
+                .values(
+                    changes={k: [None, None] for k in (changes or {})},
+                    values_removed=True,
+                )
+            )
+        session.commit()
+        total += len(rows)

@@ -42,6 +42,9 @@ class Permission(enum.StrEnum):
     ACCOUNT_SELF = "account.self"
     DOMAIN_READ = "domain.read"
     DOMAIN_EDIT = "domain.edit"
+    PERSONS_VIEW = "persons.view"
+    PROCESS_VIEW = "process.view"
+    PRIVACY_MANAGE = "privacy.manage"
     DEADLINES_VIEW = "deadlines.view"
     DEADLINES_EDIT = "deadlines.edit"
     USERS_MANAGE = "users.manage"
@@ -54,6 +57,13 @@ class Permission(enum.StrEnum):
 PERMISSION_LABELS = {
     Permission.DASHBOARD_VIEW: _l("Startseite sehen"),
     Permission.ACCOUNT_SELF: _l("Eigenes Konto (Passwort, Einstellungen)"),
+    Permission.DOMAIN_READ: _l("Organisationen sehen (Datenlieferung: nur die eigene)"),
+    Permission.DOMAIN_EDIT: _l(
+        "Organisationen, Personen, Gremien, Beschlüsse und Prozesse bearbeiten"
+    ),
+    Permission.PERSONS_VIEW: _l("Ansprechpersonen und ihre Kontaktdaten sehen"),
+    Permission.PROCESS_VIEW: _l("Gremien, Vorlagen, Beschlüsse und Prozessplan sehen"),
+    Permission.PRIVACY_MANAGE: _l("Datenschutz: Auskunft und Löschung (Art. 15 und 17 DSGVO)"),
     Permission.DEADLINES_VIEW: _l("Fristen und Kalender sehen"),
     Permission.DEADLINES_EDIT: _l("Fristen anlegen, bearbeiten, erledigen"),
     Permission.USERS_MANAGE: _l("Benutzerkonten verwalten"),
@@ -73,12 +83,20 @@ _READER = frozenset(
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _ALL,
-    Role.PLANNER: _READER | {Permission.DOMAIN_EDIT, Permission.DEADLINES_EDIT},
+    Role.PLANNER: _READER
+    | {
+        Permission.DOMAIN_EDIT,
+        Permission.DEADLINES_EDIT,
+        Permission.PERSONS_VIEW,
+        Permission.PROCESS_VIEW,
+    },
     # Conference-scoped and organisation-scoped rights (log measures at their conference, edit
     # measures of their organisation, upload owed deliveries) are object rules in the services.
-    Role.PARTICIPANT: _READER,
+    Role.PARTICIPANT: _READER | {Permission.PERSONS_VIEW, Permission.PROCESS_VIEW},
+    # a supplier sees its own organisation and its duties, nothing of the process or persons
     Role.SUPPLIER: _READER,
-    Role.VIEWER: _READER,
+    # politicians read the process and the bodies; contact data of persons is not theirs
+    Role.VIEWER: _READER | {Permission.PROCESS_VIEW},
 }
 
 

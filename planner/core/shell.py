@@ -27,6 +27,17 @@ NAVIGATION: list[tuple[str, str, Permission]] = [
 ]
 
 
+def add_navigation(endpoint: str, label, permission: Permission) -> None:
+    """A domain's entry, before the administration's entries (Benutzer, Protokoll, ...)."""
+    if any(e == endpoint for e, _l, _p in NAVIGATION):
+        return
+    admin = next(
+        (i for i, (e, _l, _p) in enumerate(NAVIGATION) if e == "accounts.user_list"),
+        len(NAVIGATION),
+    )
+    NAVIGATION.insert(admin, (endpoint, label, permission))
+
+
 def page_url(number: int) -> str:
     """This page's address with another page number; every other query argument is kept as
     it came, never handed to ``url_for`` (where ``endpoint`` or ``_method`` would change what

@@ -39,3 +39,14 @@ def commit_or_show(
     db.session.commit()
     flash(success(result) if callable(success) else success, "success")
     return True, result
+
+
+def flush_or_raise(error: DomainError) -> None:
+    """Flush; a unique key taken by a concurrent request in the meantime becomes ``error``
+    (shown at the field) instead of a server error. The caller's commit_or_show rolls back."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise error from exc

@@ -25,6 +25,24 @@ from planner.core.permissions import Permission, can, public, requires
 from planner.extensions import db
 
 
+def form_page(form, heading: str, back: str, **extra):
+    """A plain form page (templates/form_page.html); 422 when the form shows errors."""
+    return render_template(
+        "form_page.html", form=form, heading=heading, back=back, **extra
+    ), 422 if form.errors else 200
+
+
+def json_download(data, filename: str) -> Response:
+    """A JSON document as a download (DSGVO exports): UTF-8, readable, never cached."""
+    import json
+
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/")
 @requires(Permission.DASHBOARD_VIEW)
 def dashboard():

@@ -1,8 +1,9 @@
-"""Demo deadlines: the seed's story (2016/2017) and a few due around today."""
+"""Free-standing demo deadlines due around today. The seed's story (2016/2017) lives in the
+process, governance and stakeholder objects, whose dates register their own deadlines."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
@@ -13,26 +14,6 @@ from planner.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from planner.extensions import db
 
 RSK = "Rhein-Sieg-Kreis, Kreisverwaltung"
-
-# (title, kind, due date, time, organisation, responsible e-mails, state, notes)
-STORY = [
-    ("Kreistag: Beschluss zur strategischen Sozialplanung", DeadlineKind.SITZUNG, date(2016, 12, 19), time(15, 0),
-     RSK, [], DeadlineState.ERLEDIGT,
-     "Auftrag an die Verwaltung: 2017 mit Kommunen, Akteuren und Politik und mit Beratung der FSA eine "
-     "konzeptionelle Ausrichtung erarbeiten; 70.000 € für 2018 mit Sperrvermerk."),
-    ("Ausschuss für Soziales: Einladung der FSA (Antrag CDU/GRÜNE)", DeadlineKind.SITZUNG, date(2017, 3, 27),
-     time(17, 0), RSK, [], DeadlineState.ERLEDIGT, "Einstimmig beschlossen."),
-    ("Ausschuss für Soziales, Gleichstellung und Integration: Vortrag der FSA", DeadlineKind.SITZUNG,
-     date(2017, 6, 19), time(17, 0), RSK, ["planung@demo.example"], DeadlineState.ERLEDIGT,
-     "Mitteilungsvorlage zur strategischen Sozialplanung; Vortrag von Herrn Stelmaszyk (FSA)."),
-    ("Förderantrag „NRW hält zusammen“ stellen", DeadlineKind.FOERDERFRIST, date(2017, 10, 31), None,
-     RSK, ["planung@demo.example"], DeadlineState.VERSAEUMT,
-     "Der Fördertopf 2017 war deutlich überzeichnet; Aufrufe für 2018–2020 sind vorgesehen."),
-    ("Sozialbericht 2017 des Rheinisch-Bergischen Kreises (Vorbild) auswerten", DeadlineKind.BERICHT,
-     date(2017, 12, 15), None, RSK, ["planung@demo.example"], DeadlineState.ERLEDIGT, None),
-    ("Sperrvermerk 70.000 € (Haushalt 2018): Aufhebung im Sozialausschuss", DeadlineKind.FOERDERFRIST,
-     date(2018, 3, 1), None, RSK, [], DeadlineState.ERLEDIGT, None),
-]  # fmt: skip
 
 # (title, kind, days from today, time, organisation, responsible e-mails, notes)
 CURRENT = [
@@ -66,8 +47,7 @@ def _users(emails: list[str]) -> list[User]:
 def load() -> None:
     existing = set(db.session.scalars(select(Deadline.title)))
     today = services.today_in_berlin()
-    entries = [(t, k, d, tm, o, r, s, n) for t, k, d, tm, o, r, s, n in STORY]
-    entries += [
+    entries = [
         (t, k, today + timedelta(days=days), tm, o, r, DeadlineState.OFFEN, n)
         for t, k, days, tm, o, r, n in CURRENT
     ]

@@ -481,6 +481,29 @@ def deadline_page(user: User, filters: ListFilter, page: int = 1, per_page: int 
     return paginate(_with_details(_visible(stmt, user)), page, per_page)
 
 
+def deadlines_of_organisation(user: User, org_id: int, limit: int = 10) -> list[Deadline]:
+    """Open deadlines of an organisation that ``user`` may see, the most urgent first."""
+    stmt = (
+        select(Deadline)
+        .where(Deadline.organisation_id == org_id, Deadline.state == DeadlineState.OFFEN)
+        .order_by(Deadline.due_date, Deadline.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(_visible(stmt, user)))
+
+
+def responsible_deadlines(user: User, limit: int = 10_000) -> list[Deadline]:
+    """Every deadline the account is named responsible for (for the DSGVO export)."""
+    stmt = (
+        select(Deadline)
+        .join(deadline_responsibles, deadline_responsibles.c.deadline_id == Deadline.id)
+        .where(deadline_responsibles.c.user_id == user.id)
+        .order_by(Deadline.due_date, Deadline.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def month_bounds(year: int, month: int) -> tuple[date, date]:
     first = date(year, month, 1)
     last = date(year, month, _calendar.monthrange(year, month)[1])

@@ -6,9 +6,11 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from planner.accounts.privacy import USER_EXPORTS
 from planner.accounts.services import CREDENTIALS_CHANGED
 from planner.core import services as core_services
 from planner.core.lookup import LOOKUPS, Lookup
+from planner.core.panels import add_panel
 from planner.core.permissions import Permission, can
 from planner.core.shell import NAVIGATION
 
@@ -67,6 +69,31 @@ CREDENTIALS_CHANGED.append(_revoke_feed)
 LOOKUPS["verantwortliche"] = Lookup(
     Permission.DEADLINES_VIEW, _search_responsible, lambda text, user: []
 )
+
+
+def _organisation_panel(org):
+    if not can(Permission.DEADLINES_VIEW):
+        return None
+    from planner.deadlines import services
+
+    return {
+        "deadlines": services.deadlines_of_organisation(current_user, org.id),
+        "today": services.today_in_berlin(),
+        "org": org,
+    }
+
+
+def _export_deadlines(user):
+    from planner.deadlines import services
+
+    return [
+        {"frist": d.title, "faellig": d.due_date.isoformat(), "status": d.state.value}
+        for d in services.responsible_deadlines(user)
+    ]
+
+
+add_panel("organisation", "deadlines/_org_panel.html", _organisation_panel, order=50)
+USER_EXPORTS.append(("fristen_verantwortlich", _export_deadlines))
 
 
 def init_app(app: Flask) -> None:

@@ -26,7 +26,12 @@ PAGES = {
     "/admin/protokoll": Permission.AUDIT_VIEW,
     "/konto/passwort": Permission.ACCOUNT_SELF,
 }
-ADMIN_ONLY = {Permission.USERS_MANAGE, Permission.AUDIT_VIEW, Permission.SYSTEM_VIEW}
+ADMIN_ONLY = {
+    Permission.USERS_MANAGE,
+    Permission.AUDIT_VIEW,
+    Permission.SYSTEM_VIEW,
+    Permission.PRIVACY_MANAGE,
+}
 
 
 @pytest.mark.parametrize("url", list(PAGES))
