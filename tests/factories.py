@@ -56,3 +56,66 @@ class DeadlineFactory(BaseFactory):
     state = DeadlineState.OFFEN
     sequence = 0
     visible_to_all = True
+
+
+# --- stakeholders, governance, process (issue 7) ------------------------------------------
+
+from planner.governance.models import (  # noqa: E402
+    Body,
+    BodyKind,
+    Membership,
+    MembershipRole,
+    Paper,
+    PaperKind,
+    Resolution,
+    Vote,
+)
+from planner.stakeholders.models import LegalBasis, Person  # noqa: E402
+
+
+class PersonFactory(BaseFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Ansprechperson {n}")
+    function = "Sachgebietsleitung"
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"kontakt{n}@example.org")
+    legal_basis = LegalBasis.AUFGABE
+
+
+class BodyFactory(BaseFactory):
+    class Meta:
+        model = Body
+
+    name = factory.Sequence(lambda n: f"Ausschuss {n}")
+    kind = BodyKind.AUSSCHUSS
+
+
+class MembershipFactory(BaseFactory):
+    class Meta:
+        model = Membership
+
+    body = factory.SubFactory(BodyFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = MembershipRole.MITGLIED
+
+
+class PaperFactory(BaseFactory):
+    class Meta:
+        model = Paper
+
+    reference = factory.Sequence(lambda n: f"2017/{n:04d}")
+    title = factory.Sequence(lambda n: f"Vorlage {n}")
+    kind = PaperKind.VORLAGE
+    date = date(2017, 3, 1)
+
+
+class ResolutionFactory(BaseFactory):
+    class Meta:
+        model = Resolution
+
+    body = factory.SubFactory(BodyFactory)
+    date = date(2017, 3, 27)
+    title = factory.Sequence(lambda n: f"Beschluss {n}")
+    vote = Vote.EINSTIMMIG

@@ -133,6 +133,12 @@ class Membership(Audited, TimestampMixin, db.Model):
     def __str__(self) -> str:
         return f"{self.person} – {self.body}"
 
+    def audit_label(self) -> str:
+        """Also for a row just added by ids (its relationships are not loaded yet)."""
+        person = self.person or (db.session.get(Person, self.person_id) if self.person_id else None)
+        body = self.body or (db.session.get(Body, self.body_id) if self.body_id else None)
+        return f"{person} – {body}"
+
     def current(self, today: date) -> bool:
         return (self.start_date is None or self.start_date <= today) and (
             self.end_date is None or self.end_date >= today
@@ -253,7 +259,8 @@ class Resolution(Audited, TimestampMixin, db.Model):
     )
 
     def __str__(self) -> str:
-        return f"{self.body.name if self.body else ''}, {self.date:%d.%m.%Y}: {self.title}"
+        body = self.body or (db.session.get(Body, self.body_id) if self.body_id else None)
+        return f"{body.name if body else ''}, {self.date:%d.%m.%Y}: {self.title}"
 
     @property
     def adopted(self) -> bool:

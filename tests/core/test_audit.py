@@ -86,6 +86,7 @@ def test_create_and_delete_are_recorded_with_their_values(db):
         "name": [None, "Gemeinde Windeck"],
         "short_name": [None, "Windeck"],
         "kind": [None, "kommune"],
+        "archived": [None, False],
     }
     assert (delete.action, delete.object_id) == ("delete", str(org_id))
     assert delete.changes["name"] == ["Gemeinde Windeck", None]
