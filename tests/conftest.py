@@ -81,6 +81,9 @@ def _empty_tables() -> None:
         names = ", ".join(f'"{t.name}"' for t in tables)
         _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
+        # rows that point to rows of their own table (organisations below organisations) go
+        # in one statement: the foreign keys are checked at the commit
+        _db.session.execute(text("PRAGMA defer_foreign_keys = ON"))
         for table in reversed(tables):
             _db.session.execute(table.delete())
     _db.session.commit()

@@ -31,7 +31,7 @@ def organisation_matches(q: str):
 def search_organisations(q: str, user=None) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Organisation.id, Organisation.name)
-        .where(organisation_matches(q))
+        .where(organisation_matches(q), Organisation.archived.is_(False))
         .order_by(Organisation.name)
         .limit(LIMIT)
     )

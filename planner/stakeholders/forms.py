@@ -25,11 +25,17 @@ def web_address(form, field):
     value = (field.data or "").strip()
     if not value:
         return
+    message = _l("Bitte geben Sie eine Webadresse an, z. B. https://www.rhein-sieg-kreis.de.")
+    if "://" not in value and ":" in value.split("/")[0]:
+        raise ValidationError(message)  # javascript:, mailto:, data: ...
     parts = urlsplit(value if "://" in value else "https://" + value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
-        raise ValidationError(
-            _l("Bitte geben Sie eine Webadresse an, z. B. https://www.rhein-sieg-kreis.de.")
-        )
+    try:
+        parts.port  # noqa: B018 - a malformed port raises
+    except ValueError:
+        raise ValidationError(message) from None
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or "." not in host or " " in value:
+        raise ValidationError(message)
     field.data = value if "://" in value else "https://" + value
 
 

@@ -16,7 +16,10 @@ from planner.files.services import blob_path
 from tests.factories import PaperFactory
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489") + b"\x00" * 40
+PNG = (
+    bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
+    + b"\x00" * 40
+)
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 
 
@@ -57,7 +60,11 @@ def _flash(client, response) -> str:
         (PDF, "Vorlage.pdf", "application/pdf"),
         (PDF, "sieht-aus-wie-text.txt", "application/pdf"),  # the content decides
         (PNG, "Karte.png", "image/png"),
-        (DOCX, "Beschluss.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (
+            DOCX,
+            "Beschluss.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         (ODT, "Konzept.odt", "application/vnd.oasis.opendocument.text"),
         (CSV, "Daten 2017.csv", "text/csv"),
         (b"<script>alert(1)</script>", "notiz.txt", "text/plain"),
@@ -75,8 +82,12 @@ def test_allowed_types_are_recognised_by_their_content(client, db, login_as, dat
 
 @pytest.mark.parametrize(
     ("data", "name"),
-    [(EXE, "harmlos.pdf"), (PLAIN_ZIP, "archiv.docx"), (b"\x00\x01\x02\x03binary", "daten.csv"),
-     (b"", "leer.pdf")],  # fmt: skip
+    [
+        (EXE, "harmlos.pdf"),
+        (PLAIN_ZIP, "archiv.docx"),
+        (b"\x00\x01\x02\x03binary", "daten.csv"),
+        (b"", "leer.pdf"),
+    ],  # fmt: skip
 )
 def test_forbidden_types_are_refused_whatever_the_name_says(client, db, login_as, data, name):
     paper = PaperFactory()

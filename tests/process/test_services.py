@@ -21,7 +21,9 @@ START = date(2020, 1, 6)
 
 def _process(title="Sozialplanung Testkreis", start=START, org=None):
     process = services.create_process(
-        services.ProcessData(title=title, start_date=start, organisation_id=org.id if org else None),
+        services.ProcessData(
+            title=title, start_date=start, organisation_id=org.id if org else None
+        ),
         "standard",
     )
     _db.session.commit()
@@ -54,7 +56,9 @@ def _data(step, **changes) -> services.StepData:
 def test_the_template_gives_phases_steps_dependencies_and_dates_from_the_start(db):
     org = OrganisationFactory(name="Kreisverwaltung Test")
     process = _process(org=org)
-    phases = _db.session.scalars(select(Phase).where(Phase.process_id == process.id).order_by(Phase.position)).all()
+    phases = _db.session.scalars(
+        select(Phase).where(Phase.process_id == process.id).order_by(Phase.position)
+    ).all()
     assert [p.title for p in phases] == [p.title for p in STANDARD.phases]
     steps = _db.session.scalars(select(Step).where(Step.process_id == process.id)).all()
     assert len(steps) == sum(len(p.steps) for p in STANDARD.phases) == 14
@@ -169,7 +173,9 @@ def test_dates_out_of_range_and_in_the_wrong_order_are_refused(db):
     process = _process()
     step = _step(process, "monitoring")
     with pytest.raises(services.DateError):
-        services.update_step(step, _data(step, start_date=date(2022, 5, 1), due_date=date(2022, 4, 1)))
+        services.update_step(
+            step, _data(step, start_date=date(2022, 5, 1), due_date=date(2022, 4, 1))
+        )
     _db.session.rollback()
     with pytest.raises(services.DateError):
         services.update_step(step, _data(step, due_date=date(9999, 12, 31)))
@@ -192,7 +198,11 @@ def test_a_mandate_becomes_a_step_and_a_rejected_resolution_gives_none(db):
     assert _deadline(step).due_date == date(2017, 10, 31)
     rejected = ResolutionFactory(vote=Vote.ABGELEHNT)
     with pytest.raises(services.ProcessError, match="abgelehnter"):
-        services.mandate(rejected, process, services.StepData(title="X", phase_id=phase.id, due_date=date(2018, 1, 1)))
+        services.mandate(
+            rejected,
+            process,
+            services.StepData(title="X", phase_id=phase.id, due_date=date(2018, 1, 1)),
+        )
 
 
 def test_my_tasks_are_the_open_steps_of_my_person_or_my_organisation(db):

@@ -21,9 +21,15 @@ from tests.factories import BodyFactory, DeadlineFactory, OrganisationFactory, U
 def _person_with_history(name="Erika Beispiel"):
     org = OrganisationFactory(name="Stadt Beispielstadt")
     person = services.create_person(
-        services.PersonData(name=name, legal_basis=LegalBasis.EINWILLIGUNG, function="Sozialamt",
-                            organisation_id=org.id, email="erika@beispiel.example",
-                            phone="02241 123", consent_date=date(2024, 5, 2))  # fmt: skip
+        services.PersonData(
+            name=name,
+            legal_basis=LegalBasis.EINWILLIGUNG,
+            function="Sozialamt",
+            organisation_id=org.id,
+            email="erika@beispiel.example",
+            phone="02241 123",
+            consent_date=date(2024, 5, 2),
+        )  # fmt: skip
     )
     _db.session.commit()
     person.phone = "02241 999"
@@ -34,7 +40,9 @@ def _person_with_history(name="Erika Beispiel"):
     process = process_services.create_process(
         process_services.ProcessData(title="Prozess", start_date=date(2024, 1, 1)), "standard"
     )
-    step = _db.session.scalar(select(process_services.Step).where(process_services.Step.process_id == process.id).limit(1))
+    step = _db.session.scalar(
+        select(process_services.Step).where(process_services.Step.process_id == process.id).limit(1)
+    )
     step.responsible_person_id = person.id
     _db.session.commit()
     return person
@@ -64,10 +72,17 @@ def test_erasure_blanks_the_person_and_the_audit_log_but_keeps_the_history(db):
     _db.session.expire_all()
     erased = _db.session.get(Person, person.id)
     assert erased.name == ERASED_NAME
-    assert (erased.email, erased.phone, erased.function, erased.consent_date) == (None, None, None, None)
+    assert (erased.email, erased.phone, erased.function, erased.consent_date) == (
+        None,
+        None,
+        None,
+        None,
+    )
     assert erased.erased and erased.archived
     # the memberships and the step still point to the row, now "gelöschte Person"
-    assert _db.session.scalar(select(Membership).where(Membership.person_id == person.id)) is not None
+    assert (
+        _db.session.scalar(select(Membership).where(Membership.person_id == person.id)) is not None
+    )
     # no entry of the log keeps a personal value; none was deleted, the erasure is logged
     assert _db.session.scalar(select(func.count()).select_from(AuditEntry)) == entries_before + 1
     for needle in ("Erika", "erika@beispiel.example", "02241"):
@@ -84,7 +99,9 @@ def test_erasure_blanks_the_person_and_the_audit_log_but_keeps_the_history(db):
     assert [e.action for e in person_entries] == ["create", "update", "update"]
     assert all(e.object_label == ERASED_NAME for e in person_entries)
     assert person_entries[1].changes["phone"] == ["(gelöscht)", "(gelöscht)"]
-    membership_entry = _db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "Membership"))
+    membership_entry = _db.session.scalar(
+        select(AuditEntry).where(AuditEntry.object_type == "Membership")
+    )
     assert ERASED_NAME in membership_entry.object_label
 
 
