@@ -84,8 +84,18 @@ def generate_deadlines(scale: Scale) -> dict[str, int]:
     return generate(scale.deadlines, scale.deadlines_due)
 
 
+def generate_process(scale: Scale) -> dict[str, int]:
+    from bench.process import generate as generate_
+
+    return generate_(scale)
+
+
 # Later domains append theirs (areas, indicators, observations, measures, meetings, ...).
-GENERATORS: list[Callable[[Scale], dict[str, int]]] = [generate_accounts, generate_deadlines]
+GENERATORS: list[Callable[[Scale], dict[str, int]]] = [
+    generate_accounts,
+    generate_deadlines,
+    generate_process,
+]
 
 
 def generate(scale_name: str) -> dict[str, int]:

@@ -45,6 +45,7 @@ def _pages() -> list[BenchPage]:
     from bench.deadlines import TODAY
     from planner.accounts.models import User
     from planner.deadlines.models import Deadline
+    from planner.process.models import Process, Step
 
     return [
         BenchPage("login", "/anmelden", None),
@@ -79,6 +80,29 @@ def _pages() -> list[BenchPage]:
         BenchPage("iCal feed (supplier)", _feed_url("supplier"), None),
         BenchPage("reminder settings", "/fristen/einstellungen", "planner"),
         BenchPage("outbox (admin)", "/admin/erinnerungen"),
+        # stakeholders, governance, process (issue 7)
+        BenchPage("organisations", "/organisationen/"),
+        BenchPage("organisations, page 5", "/organisationen/?page=5"),
+        BenchPage("organisations, search+kind", "/organisationen/?q=organisation+00&kind=kommune"),
+        BenchPage("organisations (supplier)", "/organisationen/", "supplier"),
+        BenchPage("organisation detail", "/organisationen/1"),
+        BenchPage("organisation detail (viewer)", "/organisationen/2", "viewer"),
+        BenchPage("organisation form", "/organisationen/1/bearbeiten"),
+        BenchPage("persons", "/personen/"),
+        BenchPage("persons, search", "/personen/?q=person+0001&organisation=organisation"),
+        BenchPage("person detail", "/personen/1"),
+        BenchPage("lookup, contact persons", "/suche/ansprechpersonen?q=ansprech", "planner"),
+        BenchPage("bodies", "/gremien/"),
+        BenchPage("body detail", "/gremien/1"),
+        BenchPage("papers", "/vorlagen/"),
+        BenchPage("resolutions", "/beschluesse/"),
+        BenchPage("resolution detail", "/beschluesse/1"),
+        BenchPage("processes", "/prozesse/"),
+        BenchPage("process overview", _first(Process, "/prozesse/")),
+        BenchPage("process timeline", _first(Process, "/prozesse/", "/zeitplan")),
+        BenchPage("step page", _first(Step, "/prozessschritte/")),
+        BenchPage("step form", _first(Step, "/prozessschritte/", "/bearbeiten")),
+        BenchPage("dashboard (planner, tasks)", "/", "planner"),
     ]
 
 
