@@ -481,7 +481,7 @@ def plan(process: Process) -> list[PhaseView]:
         .order_by(Step.position, Step.id)
         .options(
             db.joinedload(Step.responsible_organisation),
-            db.joinedload(Step.responsible_person),
+            db.joinedload(Step.responsible_person).joinedload(Person.organisation),
             db.selectinload(Step.predecessors),
         )
         .limit(MAX_STEPS)

@@ -28,10 +28,10 @@ def web_address(form, field):
     message = _l("Bitte geben Sie eine Webadresse an, z. B. https://www.rhein-sieg-kreis.de.")
     if "://" not in value and ":" in value.split("/")[0]:
         raise ValidationError(message)  # javascript:, mailto:, data: ...
-    parts = urlsplit(value if "://" in value else "https://" + value)
     try:
+        parts = urlsplit(value if "://" in value else "https://" + value)
         parts.port  # noqa: B018 - a malformed port raises
-    except ValueError:
+    except ValueError:  # "Invalid IPv6 URL", a port beyond 65535
         raise ValidationError(message) from None
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or "." not in host or " " in value:

@@ -178,11 +178,16 @@ def test_no_input_gives_a_server_error(app, db, client, role):
         if "GET" in methods:
             for value in HOSTILE_TEXT + HOSTILE_NUMBERS + HOSTILE_DATES:
                 send("GET", url, query={name: value for name in names})
-        # each form field alone with each killer value, the others valid
+        # each form field alone with each killer value, the others valid: as admin, who reaches
+        # every form (the other roles reach a subset of the same forms with the same code);
+        # the other roles send each killer into every field at once
         if "POST" in methods and _reachable(client.post(url, data=BASELINE)):
-            for name in form_names:
-                for value in KILLERS:
-                    send("POST", url, data={**BASELINE, name: value})
+            for value in KILLERS:
+                if role == "admin":
+                    for name in form_names:
+                        send("POST", url, data={**BASELINE, name: value})
+                else:
+                    send("POST", url, data={**BASELINE, **dict.fromkeys(form_names, value)})
             if user is not None and client.get("/").status_code != 200:
                 user = login()  # a POST ended the session (logout, reset): go on signed in
 

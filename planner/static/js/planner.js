@@ -23,4 +23,10 @@
     });
   });
 
+  // forms that delete ask first: <form data-confirm="Wirklich löschen?">
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
 })();
