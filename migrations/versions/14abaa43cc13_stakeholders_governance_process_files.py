@@ -98,7 +98,8 @@ def upgrade():
     sa.CheckConstraint('length(sha256) = 64', name=op.f('ck_files_sha256_length')),
     sa.CheckConstraint('size >= 0', name=op.f('ck_files_size_not_negative')),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_files_uploaded_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_files'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_files')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('files', schema=None) as batch_op:
         batch_op.create_index('ix_files_owner', ['owner_type', 'owner_id', 'id'], unique=False)

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import func, or_, select
 
 from planner.accounts.models import Organisation, User
-from planner.core.lookup import LIMIT, LOOKUPS, Lookup, like_pattern
+from planner.core.lookup import LIMIT, LOOKUPS, Lookup, like_pattern, starts_first
 from planner.core.permissions import Permission
 from planner.extensions import db
 
@@ -32,7 +32,7 @@ def search_organisations(q: str, user=None) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Organisation.id, Organisation.name)
         .where(organisation_matches(q), Organisation.archived.is_(False))
-        .order_by(Organisation.name)
+        .order_by(starts_first(Organisation.name, q), Organisation.name)
         .limit(LIMIT)
     )
     return [tuple(r) for r in rows]

@@ -48,11 +48,9 @@ def export_user(user: User, now: datetime | None = None) -> dict[str, Any]:
         .order_by(AuditEntry.at, AuditEntry.id)
         .limit(AUDIT_EXPORT_LIMIT)
     )
-    data["aenderungen_am_konto"] = [
-        {"zeitpunkt": _iso(e.at), "aktion": e.action, "durch": e.user_label,
-         "aenderungen": e.changes}
-        for e in about
-    ]  # fmt: skip
+    from planner.core.audit_view import readable
+
+    data["aenderungen_am_konto"] = readable(list(about))
     by = db.session.scalars(
         select(AuditEntry)
         .where(AuditEntry.user_id == user.id)

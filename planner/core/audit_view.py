@@ -138,3 +138,18 @@ def _action_label(entry: AuditEntry) -> str:
     return {"create": _("angelegt"), "update": _("geändert"), "delete": _("gelöscht")}.get(
         entry.action, entry.action
     )
+
+
+def readable(entries: list[AuditEntry]) -> list[dict]:
+    """Entries as a person reads them (for DSGVO exports): Berlin time, German names of
+    actions and fields, names instead of ids."""
+    return [
+        {
+            "zeitpunkt": row.entry.at.astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M Uhr"),
+            "aktion": row.action_label,
+            "objekt": f"{row.type_label}: {row.entry.object_label}",
+            "durch": row.entry.user_label.split(" <")[0],
+            "aenderungen": {c.label: {"vorher": c.old, "nachher": c.new} for c in row.changes},
+        }
+        for row in describe(entries)
+    ]

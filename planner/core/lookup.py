@@ -46,6 +46,14 @@ def like_pattern(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def starts_first(column, text: str):
+    """An ORDER BY term: entries that begin with what was typed come before those that only
+    contain it ("Rhein-Sieg-Kreis" before "Caritasverband für den Rhein-Sieg-Kreis")."""
+    from sqlalchemy import case, func
+
+    return case((func.lower(column).like(like_pattern(text)[1:], escape="\\"), 0), else_=1)
+
+
 class LookupWidget:
     """A text input that lookup.js turns into a combobox; the list of suggestions is filled
     from the server. Without JavaScript nothing but the text input is there."""

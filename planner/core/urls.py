@@ -35,3 +35,10 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, map, **kwargs) -> None:  # noqa: A002 - werkzeug's signature
         super().__init__(map, min=1, max=2**31 - 1)
+
+
+def id_arg(name: str) -> int | None:
+    """A query argument that names a database id (``?organisation=12``): the number when it is
+    one (1 .. 2**31-1), else None."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 1 <= value <= 2**31 - 1 else None

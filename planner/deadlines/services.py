@@ -280,6 +280,10 @@ class DeadlineSource:
     label: str
     endpoint: str  # url_for endpoint taking the owner's id as ``id_arg``
     id_arg: str = "id"
+    # who may open the owner's page (the deadline links to it only for them)
+    permission: Permission | None = None
+    # the owner sets done/open (a process step): the deadline's own buttons are not offered
+    state_from_owner: bool = False
 
 
 DEADLINE_SOURCES: dict[str, DeadlineSource] = {}
@@ -401,7 +405,11 @@ def can_see(user: User, deadline: Deadline) -> bool:
 
 
 def may_complete(user: User, deadline: Deadline) -> bool:
-    """Planners, and whoever is responsible (in person or by organisation), close a deadline."""
+    """Planners, and whoever is responsible (in person or by organisation), close a deadline;
+    a deadline whose owner decides its state (a process step) is closed through the owner."""
+    source = DEADLINE_SOURCES.get(deadline.owner_type or "")
+    if source is not None and source.state_from_owner:
+        return False
     if sees_all(user):
         return True
     if user.organisation_id and deadline.organisation_id == user.organisation_id:

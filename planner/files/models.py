@@ -42,6 +42,8 @@ class StoredFile(Audited, TimestampMixin, db.Model):
         Index("ix_files_owner", "owner_type", "owner_id", "id"),
         CheckConstraint("size >= 0", name="size_not_negative"),
         CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        # SQLite: the id of a removed file is never given to another (old links stay dead)
+        {"sqlite_autoincrement": True},
     )
 
     def __str__(self) -> str:

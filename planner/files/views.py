@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, send_file
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -43,6 +43,23 @@ def upload(owner_type: str, owner_id: int):
     db.session.commit()
     flash(_("Die Datei „%(name)s“ wurde angehängt.", name=stored.original_name), "success")
     return redirect(back + "#dateien")
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    """A request beyond MAX_CONTENT_LENGTH: the message at the place it came from."""
+    args = request.view_args or {}
+    owner_type, owner_id = args.get("owner_type"), args.get("owner_id")
+    flash(
+        _(
+            "Die Datei ist zu groß: höchstens %(mb)s MB sind erlaubt.",
+            mb=services._megabytes(services.max_bytes()),
+        ),
+        "error",
+    )
+    if owner_type in services.FILE_OWNERS and owner_id:
+        return redirect(services.owner_url(owner_type, owner_id) + "#dateien")
+    return redirect(url_for("core.dashboard"))
 
 
 @bp.route("/dateien/<id:file_id>")

@@ -90,7 +90,7 @@ class ResolutionForm(Form):
         validators=[Optional(), Length(max=100_000)],
         description=_l("Markdown möglich."),
     )
-    vote = SelectField(_l("Abstimmung"), choices=options([("", _l("nicht erfasst")), *VOTE_LABELS.items()]),
+    vote = SelectField(_l("Abstimmung"), choices=options([("", _l("angenommen, Stimmen nicht erfasst")), *VOTE_LABELS.items()]),
                        validators=[Optional()])  # fmt: skip
     votes_yes = IntegerField(_l("Ja-Stimmen"), validators=[Optional(), COUNT])
     votes_no = IntegerField(_l("Nein-Stimmen"), validators=[Optional(), COUNT])

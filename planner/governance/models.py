@@ -273,7 +273,7 @@ class Resolution(Audited, TimestampMixin, db.Model):
     @property
     def vote_text(self) -> str:
         if self.vote is None:
-            return str(_l("nicht erfasst"))
+            return str(_l("angenommen (Stimmenverhältnis nicht erfasst)"))
         if self.vote == Vote.AUSGEZAEHLT:
             result = _l("angenommen") if self.adopted else _l("abgelehnt")
             return f"{result} ({self.votes_yes or 0} Ja, {self.votes_no or 0} Nein, {self.votes_abstain or 0} Enthaltungen)"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 
 from planner.core.lookup import like_pattern
@@ -266,6 +267,17 @@ class ResolutionData:
 
 
 MAX_VOTES = 100_000
+# Other domains count what a resolution mandated (the process: its steps); a resolution with
+# mandates cannot become a rejected one.
+MANDATE_COUNTERS: list = []
+
+
+def _adopted(vote: Vote | None, yes: int | None, no: int | None) -> bool:
+    if vote == Vote.ABGELEHNT:
+        return False
+    if vote == Vote.AUSGEZAEHLT:
+        return (yes or 0) > (no or 0)
+    return True
 
 
 def save_resolution(resolution: Resolution | None, data: ResolutionData) -> Resolution:
@@ -292,6 +304,18 @@ def save_resolution(resolution: Resolution | None, data: ResolutionData) -> Reso
                 "oder lassen Sie die Zahlen leer."
             )  # fmt: skip
         )
+    if resolution.id and not _adopted(vote, data.votes_yes, data.votes_no):
+        mandates = sum(count(resolution.id) for count in MANDATE_COUNTERS)
+        if mandates:
+            raise VoteError(
+                ngettext(
+                    "Dieser Beschluss hat schon %(num)s Auftrag im Prozessplan; ein abgelehnter "
+                    "Beschluss erteilt keine. Entfernen Sie zuerst den Auftrag.",
+                    "Dieser Beschluss hat schon %(num)s Aufträge im Prozessplan; ein abgelehnter "
+                    "Beschluss erteilt keine. Entfernen Sie zuerst die Aufträge.",
+                    mandates,
+                )
+            )
     resolution.body_id = body.id
     resolution.date = data.date
     resolution.title = title

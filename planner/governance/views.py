@@ -9,6 +9,7 @@ from planner.core.forms import Form
 from planner.core.panels import panels_for
 from planner.core.permissions import Permission, requires
 from planner.core.transaction import commit_or_show
+from planner.core.urls import id_arg
 from planner.core.views import form_page
 from planner.deadlines.services import today_in_berlin
 from planner.extensions import db
@@ -314,8 +315,8 @@ def resolution_form(resolution_id: int | None = None):
                 if resolution.paper
                 else ""
             )
-        elif request.args.get("vorlage", type=int):
-            paper = db.session.get(Paper, request.args.get("vorlage", type=int))
+        elif id_arg("vorlage"):
+            paper = db.session.get(Paper, id_arg("vorlage"))
             form.paper.data = paper_label(paper.reference, paper.title) if paper else ""
     if form.validate_on_submit():
         ok, saved = commit_or_show(

@@ -29,6 +29,7 @@ from planner.stakeholders.models import Person
 class Process(Audited, TimestampMixin, db.Model):
     __tablename__ = "processes"
     __audit_type__ = _l("Planungsprozess")
+    __audit_exclude__ = Audited.__audit_exclude__ | {"template_key"}
     __audit_fields__ = {
         "title": _l("Titel"),
         "description": _l("Beschreibung"),
@@ -126,6 +127,8 @@ step_dependencies = Table(
 class Step(Audited, TimestampMixin, db.Model):
     __tablename__ = "steps"
     __audit_type__ = _l("Prozessschritt")
+    # the template's key is bookkeeping, no change anyone made
+    __audit_exclude__ = Audited.__audit_exclude__ | {"template_step"}
     __audit_fields__ = {
         "process_id": _l("Prozess"),
         "phase_id": _l("Phase"),
@@ -167,6 +170,7 @@ class Step(Audited, TimestampMixin, db.Model):
     # the key of the template step it was made from (kept across cycles)
     template_step: Mapped[str | None] = mapped_column(String(60))
 
+    process: Mapped[Process] = relationship()
     phase: Mapped[Phase] = relationship()
     responsible_organisation: Mapped[Organisation | None] = relationship()
     responsible_person: Mapped[Person | None] = relationship()

@@ -1,4 +1,6 @@
-"""Process templates: the usual steps of a process, with offsets from its start date.
+"""Process templates: the usual steps of a process, with their durations and dependencies;
+the dates follow from the start date (a step starts the day after the last step it depends
+on is due), so a fresh plan never asks a step to start before its predecessors end.
 
 A registry of small classes picked by key (ARCHITECTURE.md, "Registries for variants"); the
 standard template follows the steps a Kreis takes towards strategic social planning (the
@@ -14,8 +16,7 @@ from dataclasses import dataclass, field
 class StepTemplate:
     key: str
     title: str
-    start: int  # days after the process start
-    due: int  # days after the process start
+    duration: int  # days from start to due date
     depends_on: tuple[str, ...] = ()
     description: str = ""
 
@@ -34,6 +35,15 @@ class PlanTemplate:
     phases: tuple[PhaseTemplate, ...] = field(default_factory=tuple)
     cycle_years: int = 3
 
+    def schedule(self) -> dict[str, tuple[int, int]]:
+        """key -> (start, due) in days after the process start."""
+        result: dict[str, tuple[int, int]] = {}
+        for phase in self.phases:
+            for step in phase.steps:
+                start = max((result[d][1] + 1 for d in step.depends_on), default=0)
+                result[step.key] = (start, start + step.duration)
+        return result
+
 
 S = StepTemplate
 STANDARD = PlanTemplate(
@@ -45,40 +55,40 @@ STANDARD = PlanTemplate(
     ),
     phases=(
         PhaseTemplate("Auftrag und Beratung", (
-            S("grundsatzbeschluss", "Grundsatzbeschluss des Kreistags", 0, 0,
+            S("grundsatzbeschluss", "Grundsatzbeschluss des Kreistags", 0,
               description="Auftrag an die Verwaltung, Mittel und Rahmen der Sozialplanung."),
-            S("fachberatung", "Beratung durch eine Fachstelle (z. B. FSA) im Fachausschuss", 30, 180,
+            S("fachberatung", "Beratung durch eine Fachstelle (z. B. FSA) im Fachausschuss", 150,
               ("grundsatzbeschluss",)),
-            S("beteiligung", "Kommunen und Freie Wohlfahrtspflege einbinden", 60, 240,
+            S("beteiligung", "Kommunen und Freie Wohlfahrtspflege einbinden", 180,
               ("grundsatzbeschluss",),
               "Dienstbesprechung der Sozialdezernent*innen, Gespräche mit Jobcenter und Verbänden."),
         )),
         PhaseTemplate("Konzept und Finanzierung", (
-            S("foerderantrag", "Förderantrag stellen", 120, 300, ("fachberatung",),
+            S("foerderantrag", "Förderantrag stellen", 90, ("fachberatung",),
               "z. B. „NRW hält zusammen …“, Modul Sozialplanung."),
-            S("grundkonzept", "Grundkonzeption erarbeiten und beschließen", 180, 540,
+            S("grundkonzept", "Grundkonzeption erarbeiten und beschließen", 240,
               ("fachberatung", "beteiligung")),
-            S("planerstelle", "Stelle der Sozialplanung einrichten und besetzen", 300, 600,
+            S("planerstelle", "Stelle der Sozialplanung einrichten und besetzen", 120,
               ("foerderantrag", "grundkonzept")),
         )),
         PhaseTemplate("Datenbasis", (
-            S("raumgliederung", "Sozialräumliche Gliederung festlegen", 540, 720, ("grundkonzept",),
+            S("raumgliederung", "Sozialräumliche Gliederung festlegen", 150, ("grundkonzept",),
               "Sozialräume und Wohnplätze mit den Kommunen abstimmen."),
-            S("indikatoren", "Indikatorenset und Liefervereinbarungen abstimmen", 600, 780,
+            S("indikatoren", "Indikatorenset und Liefervereinbarungen abstimmen", 120,
               ("raumgliederung",)),
-            S("monitoring", "Kleinräumiges Sozialmonitoring aufbauen", 720, 900,
+            S("monitoring", "Kleinräumiges Sozialmonitoring aufbauen", 180,
               ("indikatoren", "planerstelle")),
         )),
         PhaseTemplate("Bericht und Maßnahmen", (
-            S("sozialbericht", "Sozialbericht erstellen und abstimmen", 900, 1080, ("monitoring",)),
-            S("fachplanerkonferenzen", "Fachplanerkonferenzen durchführen", 1080, 1170,
+            S("sozialbericht", "Sozialbericht erstellen und abstimmen", 180, ("monitoring",)),
+            S("fachplanerkonferenzen", "Fachplanerkonferenzen durchführen", 90,
               ("sozialbericht",)),
-            S("massnahmen", "Maßnahmen ableiten und beschließen", 1140, 1260,
+            S("massnahmen", "Maßnahmen ableiten und beschließen", 120,
               ("fachplanerkonferenzen",)),
         )),
         PhaseTemplate("Umsetzung und Fortschreibung", (
-            S("wirkung", "Umsetzung begleiten und Wirkung prüfen", 1260, 1800, ("massnahmen",)),
-            S("fortschreibung", "Fortschreibung vorbereiten (neuer Berichtszyklus)", 1800, 1980,
+            S("wirkung", "Umsetzung begleiten und Wirkung prüfen", 540, ("massnahmen",)),
+            S("fortschreibung", "Fortschreibung vorbereiten (neuer Berichtszyklus)", 180,
               ("wirkung",)),
         )),
     ),

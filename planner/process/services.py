@@ -102,6 +102,7 @@ def create_process(data: ProcessData, template_key: str | None = None) -> Proces
         process.description = template.description
     db.session.flush()
     steps: dict[str, Step] = {}
+    schedule = template.schedule()
     position = 0
     for number, phase_t in enumerate(template.phases, start=1):
         phase = Phase(process_id=process.id, position=number, title=phase_t.title)
@@ -116,8 +117,8 @@ def create_process(data: ProcessData, template_key: str | None = None) -> Proces
                 title=step_t.title,
                 description=step_t.description or None,
                 status=StepStatus.OFFEN,
-                start_date=_shift(data.start_date, timedelta(days=step_t.start)),
-                due_date=_shift(data.start_date, timedelta(days=step_t.due)),
+                start_date=_shift(data.start_date, timedelta(days=schedule[step_t.key][0])),
+                due_date=_shift(data.start_date, timedelta(days=schedule[step_t.key][1])),
                 responsible_organisation_id=data.organisation_id,
                 template_step=step_t.key,
             )
@@ -316,6 +317,21 @@ def set_status(step: Step, status: StepStatus | str, user: User | None = None,
                     "„%(step)s“ kann erst beginnen, wenn diese Schritte erledigt sind: %(list)s.",
                     step=step.title,
                     list=", ".join(f"„{p.title}“" for p in waiting),
+                )
+            )
+    if step.status.closed and not status.closed:
+        started = [
+            s
+            for s in successors_of(step)
+            if s.status in (StepStatus.IN_ARBEIT, StepStatus.ERLEDIGT)
+        ]
+        if started:
+            raise StatusError(
+                _(
+                    "„%(step)s“ kann nicht wieder geöffnet werden, solange diese Schritte danach "
+                    "begonnen oder erledigt sind: %(list)s.",
+                    step=step.title,
+                    list=", ".join(f"„{s.title}“" for s in started),
                 )
             )
     step.status = status
@@ -527,7 +543,9 @@ def processes_for_choice(limit: int = 200) -> list[tuple[int, str]]:
 
 
 def _open_first(stmt):
-    return stmt.order_by(case((Step.due_date.is_(None), 1), else_=0), Step.due_date, Step.id)
+    return stmt.order_by(
+        case((Step.due_date.is_(None), 1), else_=0), Step.due_date, Step.id
+    ).options(db.joinedload(Step.process))
 
 
 def my_tasks(user: User, limit: int = 8) -> list[Step]:

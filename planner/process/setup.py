@@ -15,8 +15,12 @@ from planner.core.permissions import Permission, can, role_can
 from planner.core.shell import add_navigation
 from planner.deadlines.services import DeadlineSource, register_source, today_in_berlin
 from planner.files.services import FileOwner, register_owner
+from planner.governance import services as governance_services
 from planner.stakeholders import privacy as stakeholder_privacy
 from planner.stakeholders import services as stakeholders
+
+TASKS = 8
+PANEL = 20
 
 
 def _dashboard():
@@ -24,7 +28,8 @@ def _dashboard():
         return None
     from planner.process import services
 
-    return {"steps": services.my_tasks(current_user), "today": today_in_berlin()}
+    return {"steps": services.my_tasks(current_user, TASKS + 1), "today": today_in_berlin(),
+            "limit": TASKS}  # fmt: skip
 
 
 def _org_steps(org):
@@ -32,7 +37,8 @@ def _org_steps(org):
         return None
     from planner.process import services
 
-    return {"steps": services.steps_of_organisation(org.id), "today": today_in_berlin(),
+    return {"steps": services.steps_of_organisation(org.id, PANEL + 1), "today": today_in_berlin(),
+            "limit": PANEL,
             "title": _l("Offene Prozessschritte in Verantwortung"), "anchor": "org-steps",
             "empty": _l("Keine offenen Prozessschritte.")}  # fmt: skip
 
@@ -42,7 +48,8 @@ def _person_steps(person):
         return None
     from planner.process import services
 
-    return {"steps": services.steps_of_person(person.id), "today": today_in_berlin(),
+    return {"steps": services.steps_of_person(person.id, PANEL + 1), "today": today_in_berlin(),
+            "limit": PANEL,
             "title": _l("Prozessschritte in Verantwortung"), "anchor": "person-steps",
             "empty": _l("Keine Prozessschritte.")}  # fmt: skip
 
@@ -50,7 +57,8 @@ def _person_steps(person):
 def _resolution_steps(resolution):
     from planner.process import services
 
-    return {"steps": services.steps_of_resolution(resolution.id), "today": today_in_berlin(),
+    return {"steps": services.steps_of_resolution(resolution.id, PANEL + 1), "today": today_in_berlin(),
+            "limit": PANEL,
             "title": _l("Aufträge aus diesem Beschluss"), "anchor": "mandates",
             "empty": _l("Noch keine Aufträge als Prozessschritte angelegt."),
             "add_url": url_for("process.mandate", resolution_id=resolution.id)
@@ -94,12 +102,19 @@ def _org_ref(org_id: int) -> int:
     )
 
 
+def _count_mandates(resolution_id: int) -> int:
+    from planner.process.models import Step
+
+    return stakeholders._count(select(Step.id).where(Step.resolution_id == resolution_id))
+
+
 add_navigation("process.process_list", _l("Prozesse"), Permission.PROCESS_VIEW)
 core_services.DASHBOARD_PANELS.insert(0, ("process/_dashboard_panel.html", _dashboard))
 add_panel("organisation", "process/_steps_panel.html", _org_steps, order=40)
 add_panel("person", "process/_steps_panel.html", _person_steps, order=20)
 add_panel("resolution", "process/_steps_panel.html", _resolution_steps, order=10)
 stakeholder_privacy.PERSON_EXPORTS.append(("prozessschritte", _export_steps))
+governance_services.MANDATE_COUNTERS.append(_count_mandates)
 stakeholders.PERSON_REFERENCES.append(("Prozessschritte", _person_ref))
 stakeholders.ORGANISATION_REFERENCES.append(("Prozesse und Prozessschritte", _org_ref))
 register_owner(
@@ -117,8 +132,13 @@ register_owner(
 )
 register_source(
     DeadlineSource(
-        key="process_step", label="Prozessschritt", endpoint="process.step_detail", id_arg="step_id"
-    )  # fmt: skip
+        key="process_step",
+        label="Prozessschritt",
+        endpoint="process.step_detail",
+        id_arg="step_id",
+        permission=Permission.PROCESS_VIEW,
+        state_from_owner=True,
+    )
 )
 
 

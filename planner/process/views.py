@@ -3,6 +3,8 @@ dependencies, status, cycles and the mandates of resolutions."""
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,6 +13,7 @@ from planner.core import services as core_services
 from planner.core.forms import Form, options
 from planner.core.permissions import Permission, requires
 from planner.core.transaction import commit_or_show
+from planner.core.urls import id_arg
 from planner.core.views import form_page
 from planner.deadlines.services import today_in_berlin
 from planner.extensions import db
@@ -129,7 +132,8 @@ def process_cycle(process_id: int):
     process = db.get_or_404(Process, process_id)
     form = CycleForm()
     if request.method == "GET":
-        form.title.data = f"{process.title} ({process.cycle + 1}. Zyklus)"[:300]
+        base = re.sub(r"\s*\(\d+\. Zyklus\)$", "", process.title)
+        form.title.data = f"{base} ({process.cycle + 1}. Zyklus)"[:300]
         form.start_date.data = services.default_next_start(process)
     if form.validate_on_submit():
         ok, copy = commit_or_show(
@@ -203,8 +207,8 @@ def step_create(process_id: int):
     process = db.get_or_404(Process, process_id)
     form = StepForm()
     _phase_choices(form, process.id)
-    if request.method == "GET" and request.args.get("phase", type=int):
-        form.phase.data = str(request.args.get("phase", type=int))
+    if request.method == "GET" and id_arg("phase"):
+        form.phase.data = str(id_arg("phase"))
     if form.validate_on_submit():
         ok, step = commit_or_show(
             form.title,
@@ -342,6 +346,9 @@ def step_delete(step_id: int):
 @requires(Permission.DOMAIN_EDIT)
 def mandate(resolution_id: int):
     resolution = db.get_or_404(Resolution, resolution_id)
+    if not resolution.adopted:
+        flash(_("Ein abgelehnter Beschluss erteilt keinen Auftrag."), "error")
+        return redirect(url_for("governance.resolution_detail", resolution_id=resolution.id))
     form = MandateForm()
     del form.resolution
     form.phase.label.text = _("Prozess und Phase")

@@ -76,6 +76,7 @@ class PersonForm(Form):
     legal_basis = SelectField(
         _l("Rechtsgrundlage der Speicherung"), choices=options(LEGAL_BASIS_LABELS.items()),
         validators=[DataRequired(REQUIRED)],
+        default="aufgabe",
     )  # fmt: skip
     consent_date = DateField(
         _l("Einwilligung erteilt am"), validators=[Optional()],

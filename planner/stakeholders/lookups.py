@@ -7,7 +7,7 @@ import re
 from sqlalchemy import func, or_, select
 
 from planner.accounts.models import Organisation
-from planner.core.lookup import LIMIT, LOOKUPS, Lookup, like_pattern
+from planner.core.lookup import LIMIT, LOOKUPS, Lookup, like_pattern, starts_first
 from planner.core.permissions import Permission
 from planner.extensions import db
 from planner.stakeholders.models import Person
@@ -20,11 +20,12 @@ def person_label(name: str, org_short: str | None, org_name: str | None) -> str:
     return f"{name} ({org})" if org else name
 
 
-def _rows(stmt, limit):
+def _rows(stmt, limit, q: str | None = None):
+    order = [starts_first(Person.name, q)] if q else []
     stmt = (
         stmt.outerjoin(Organisation, Organisation.id == Person.organisation_id)
         .where(Person.archived.is_(False))
-        .order_by(Person.name, Person.id)
+        .order_by(*order, Person.name, Person.id)
         .limit(limit)
     )
     return [
@@ -40,7 +41,7 @@ def search_persons(q: str, user=None) -> list[tuple[int, str]]:
             func.lower(Person.function).like(pattern, escape="\\"),
         )
     )
-    return _rows(stmt, LIMIT)
+    return _rows(stmt, LIMIT, q)
 
 
 def resolve_person(text: str, user=None) -> list[tuple[int, str]]:

@@ -25,21 +25,15 @@ def _iso(value) -> str | None:
 
 
 def audit_entries_of(object_type: str, object_id: int) -> list[dict]:
+    from planner.core.audit_view import readable
+
     entries = db.session.scalars(
         select(AuditEntry)
         .where(AuditEntry.object_type == object_type, AuditEntry.object_id == str(object_id))
         .order_by(AuditEntry.at, AuditEntry.id)
         .limit(AUDIT_EXPORT_LIMIT)
     )
-    return [
-        {
-            "zeitpunkt": _iso(e.at),
-            "aktion": e.action,
-            "durch": e.user_label,
-            "aenderungen": e.changes,
-        }
-        for e in entries
-    ]
+    return readable(list(entries))
 
 
 def export_person(person: Person, now: datetime | None = None) -> dict[str, Any]:

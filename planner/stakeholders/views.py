@@ -12,6 +12,7 @@ from planner.core.forms import Form
 from planner.core.panels import panels_for
 from planner.core.permissions import Permission, can, requires
 from planner.core.transaction import commit_or_show
+from planner.core.urls import id_arg
 from planner.core.views import form_page, json_download
 from planner.extensions import db
 from planner.stakeholders import bp, privacy, services
@@ -206,8 +207,8 @@ def _person_fields(form: PersonForm) -> dict:
 @requires(Permission.DOMAIN_EDIT)
 def person_create():
     form = PersonForm()
-    if request.method == "GET" and request.args.get("organisation", type=int):
-        org = db.session.get(Organisation, request.args.get("organisation", type=int))
+    if request.method == "GET" and id_arg("organisation"):
+        org = db.session.get(Organisation, id_arg("organisation"))
         form.organisation.data = org.name if org else ""
     if form.validate_on_submit():
         ok, person = commit_or_show(

@@ -63,8 +63,12 @@ def test_the_template_gives_phases_steps_dependencies_and_dates_from_the_start(d
     steps = _db.session.scalars(select(Step).where(Step.process_id == process.id)).all()
     assert len(steps) == sum(len(p.steps) for p in STANDARD.phases) == 14
     advice = _step(process, "fachberatung")
-    assert advice.start_date == START + timedelta(days=30)
-    assert advice.due_date == START + timedelta(days=180)
+    assert advice.start_date == START + timedelta(days=1)  # the day after the resolution
+    assert advice.due_date == START + timedelta(days=151)
+    # no step starts before every step it depends on is due
+    for step in steps:
+        for before in step.predecessors:
+            assert step.start_date > before.due_date, (step.title, before.title)
     assert advice.responsible_organisation_id == org.id
     concept = _step(process, "grundkonzept")
     assert {p.template_step for p in concept.predecessors} == {"fachberatung", "beteiligung"}
@@ -222,3 +226,17 @@ def test_my_tasks_are_the_open_steps_of_my_person_or_my_organisation(db):
     assert [t.id for t in tasks] == [by_org.id, mine.id]  # by due date
     # the person's account is among the deadline's responsible people
     assert [u.id for u in _deadline(mine).responsible_users] == [user.id]
+
+
+def test_a_done_step_is_not_reopened_while_later_steps_have_begun(db):
+    process = _process()
+    first, advice = _step(process, "grundsatzbeschluss"), _step(process, "fachberatung")
+    services.set_status(first, StepStatus.ERLEDIGT)
+    services.set_status(advice, StepStatus.IN_ARBEIT)
+    with pytest.raises(services.StatusError) as error:
+        services.set_status(first, StepStatus.OFFEN)
+    assert "„Beratung durch eine Fachstelle (z. B. FSA) im Fachausschuss“" in str(error.value)
+    _db.session.rollback()
+    services.set_status(advice, StepStatus.OFFEN)
+    services.set_status(first, StepStatus.IN_ARBEIT)  # nothing after it has begun
+    assert first.status == StepStatus.IN_ARBEIT

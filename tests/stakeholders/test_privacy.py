@@ -60,8 +60,16 @@ def test_the_export_holds_everything_stored_about_the_person(db):
     ]
     assert [s["schritt"] for s in data["prozessschritte"]] == ["Grundsatzbeschluss des Kreistags"]
     actions = [e["aktion"] for e in data["aenderungsprotokoll"]]
-    assert actions == ["create", "update"]
-    assert data["aenderungsprotokoll"][1]["aenderungen"]["phone"] == ["02241 123", "02241 999"]
+    assert actions == ["angelegt", "geändert"]
+    assert data["aenderungsprotokoll"][1]["aenderungen"]["Telefon"] == {
+        "vorher": "02241 123",
+        "nachher": "02241 999",
+    }
+    assert "Organisation" in data["aenderungsprotokoll"][0]["aenderungen"]  # German field names
+    assert (
+        data["aenderungsprotokoll"][0]["aenderungen"]["Organisation"]["nachher"]
+        == "Stadt Beispielstadt"
+    )
 
 
 def test_erasure_blanks_the_person_and_the_audit_log_but_keeps_the_history(db):
