@@ -102,6 +102,14 @@ def load() -> None:
 
     today = today_in_berlin()
     second = services.new_cycle(first, SECOND, today - timedelta(days=330))
+    second.description = (
+        "Fortschreibung nach dem ersten Berichtszyklus: neuer Sozialbericht, neue "
+        "Fachplanerkonferenzen und Maßnahmen."
+    )
+    copied_block = db.session.scalar(
+        select(Step).where(Step.process_id == second.id, Step.title == block.title)
+    )
+    services.set_status(copied_block, StepStatus.ENTFALLEN)  # the block was lifted in 2018
     # the second cycle's own story: begun, advised; involving the municipalities is late, the
     # funding application is waiting for the next call
     _close_in_order(second, {"grundsatzbeschluss", "fachberatung"})

@@ -24,7 +24,9 @@ def _process():
 
 
 def _step(process, key) -> Step:
-    return _db.session.scalar(select(Step).where(Step.process_id == process.id, Step.template_step == key))
+    return _db.session.scalar(
+        select(Step).where(Step.process_id == process.id, Step.template_step == key)
+    )
 
 
 def test_status_and_dependencies_through_the_pages(client, db, login_as):
@@ -49,7 +51,9 @@ def test_the_deadline_of_a_step_is_closed_through_the_step(client, db, login_as)
     login_as("planner")
     process = _process()
     first = _step(process, "grundsatzbeschluss")
-    deadline = _db.session.scalar(select(Deadline).where(Deadline.owner_id == first.id, Deadline.owner_type == "process_step"))
+    deadline = _db.session.scalar(
+        select(Deadline).where(Deadline.owner_id == first.id, Deadline.owner_type == "process_step")
+    )
     page = client.get(f"/fristen/{deadline.id}").get_data(as_text=True)
     assert "Als erledigt markieren" not in page and "der Status folgt dem Schritt" in page
     assert client.post(f"/fristen/{deadline.id}/erledigt").status_code == 403
@@ -64,11 +68,15 @@ def test_a_resolution_with_mandates_is_not_turned_into_a_rejected_one(client, db
     response = client.post(f"/beschluesse/{resolution.id}/auftrag",
                            data={"title": "Förderantrag stellen", "phase": str(phase.id), "due_date": "2017-10-31"})  # fmt: skip
     assert response.status_code == 302
-    assert "Förderantrag stellen" in client.get(f"/beschluesse/{resolution.id}").get_data(as_text=True)
+    assert "Förderantrag stellen" in client.get(f"/beschluesse/{resolution.id}").get_data(
+        as_text=True
+    )
     reject = client.post(f"/beschluesse/{resolution.id}/bearbeiten",
                          data={"body": "Kreistag", "date": "2017-03-27", "title": "Auftrag Sozialplanung",
                                "vote": "abgelehnt"})  # fmt: skip
-    assert reject.status_code == 422 and "schon 1 Auftrag im Prozessplan" in reject.get_data(as_text=True)
+    assert reject.status_code == 422 and "schon 1 Auftrag im Prozessplan" in reject.get_data(
+        as_text=True
+    )
     _db.session.expire_all()
     rejected = ResolutionFactory(body=body, vote=Vote.ABGELEHNT)
     form = client.get(f"/beschluesse/{rejected.id}/auftrag")
