@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.core.models import Audited, TimestampMixin, UTCDateTime, utcnow
+from planner.core.models import Audited, TimestampMixin, UTCDateTime, trigram_index, utcnow
 from planner.core.permissions import Role
 from planner.extensions import db
 
@@ -204,3 +204,8 @@ class LoginThrottle(db.Model):
     tries: Mapped[int] = mapped_column(Integer, default=0)
     next_allowed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+# "Name enthält" of lists and filters, and the organisation type-ahead
+trigram_index(Organisation.__table__, "name")
+trigram_index(Organisation.__table__, "short_name")

@@ -76,3 +76,27 @@ class Audited:
 
     def audit_label(self) -> str:
         return str(self)
+
+
+def trigram_index(table, column: str) -> str:
+    """A trigram index on ``lower(column)`` for PostgreSQL, behind the "contains" searches of
+    lists and type-ahead (without it a search over 20,000 persons scans them all). Created by
+    the migrations and, for create_all, here; kept out of the metadata, because Alembic cannot
+    compare expression indexes (see extensions.OUTSIDE_METADATA)."""
+    from sqlalchemy import event
+
+    from planner.extensions import OUTSIDE_METADATA
+
+    name = f"ix_{table.name}_{column}_trgm"
+    OUTSIDE_METADATA.add(name)
+
+    @event.listens_for(table, "after_create")
+    def _create(target, connection, **kw) -> None:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            connection.exec_driver_sql(
+                f"CREATE INDEX IF NOT EXISTS {name} ON {table.name} "
+                f"USING gin (lower({column}) gin_trgm_ops)"
+            )
+
+    return name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from planner.accounts.privacy import USER_EXPORTS
 from planner.core import services as core_services
 
 
@@ -19,7 +20,27 @@ def _health():
     return "ok" if os.access(folder, os.W_OK) else "not writable"
 
 
+def _export_uploads(user):
+    from sqlalchemy import select
+
+    from planner.extensions import db
+    from planner.files.models import StoredFile
+
+    rows = db.session.scalars(
+        select(StoredFile)
+        .where(StoredFile.uploaded_by_id == user.id)
+        .order_by(StoredFile.id)
+        .limit(10_000)
+    )
+    return [
+        {"datei": f.original_name, "typ": f.mime_type, "groesse_bytes": f.size,
+         "hochgeladen_am": f.created_at.isoformat(), "gehoert_zu": f"{f.owner_type} {f.owner_id}"}
+        for f in rows
+    ]  # fmt: skip
+
+
 core_services.HEALTH_PROBES["files"] = _health
+USER_EXPORTS.append(("hochgeladene_dateien", _export_uploads))
 
 
 def init_app(app: Flask) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import Organisation, User, enum_column
-from planner.core.models import Audited, TimestampMixin, UTCDateTime
+from planner.core.models import Audited, TimestampMixin, UTCDateTime, trigram_index
 from planner.extensions import db
 
 ERASED_NAME = "gelöschte Person"
@@ -86,3 +86,8 @@ class Person(Audited, TimestampMixin, db.Model):
     @property
     def erased(self) -> bool:
         return self.erased_at is not None
+
+
+# "Name oder Funktion enthält" and the type-ahead of persons
+trigram_index(Person.__table__, "name")
+trigram_index(Person.__table__, "function")
