@@ -163,6 +163,11 @@ def audit_thin(years: int | None) -> None:
     from planner.core.audit import remove_old_values
 
     years = years or current_app.config.get("AUDIT_RETENTION_YEARS", 10)
+    if not 1 <= years <= 100:
+        raise click.ClickException(
+            "Die Aufbewahrungsfrist muss zwischen 1 und 100 Jahren liegen "
+            "(PLANNER_AUDIT_RETENTION_YEARS)."
+        )
     cutoff = retention_cutoff(years)
     count = remove_old_values(db.session, cutoff)
     click.echo(

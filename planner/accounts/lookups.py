@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 
 from planner.accounts.models import Organisation, User
 from planner.core.lookup import LIMIT, LOOKUPS, Lookup, like_pattern, starts_first
-from planner.core.permissions import Permission
+from planner.core.permissions import Permission, Role
 from planner.extensions import db
 
 _ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$")
@@ -28,10 +28,17 @@ def organisation_matches(q: str):
     )
 
 
+def _own_only(user):
+    """A supplier is told of no organisation but its own."""
+    if user is not None and getattr(user, "role", None) == Role.SUPPLIER:
+        return Organisation.id == (user.organisation_id or -1)
+    return true()
+
+
 def search_organisations(q: str, user=None) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Organisation.id, Organisation.name)
-        .where(organisation_matches(q), Organisation.archived.is_(False))
+        .where(organisation_matches(q), Organisation.archived.is_(False), _own_only(user))
         .order_by(starts_first(Organisation.name, q), Organisation.name)
         .limit(LIMIT)
     )
@@ -43,7 +50,8 @@ def resolve_organisation(text: str, user=None) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Organisation.id, Organisation.name)
         .where(
-            or_(func.lower(Organisation.name) == text, func.lower(Organisation.short_name) == text)
+            or_(func.lower(Organisation.name) == text, func.lower(Organisation.short_name) == text),
+            _own_only(user),
         )
         .limit(5)
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import json
 from typing import Any
 
 from flask import has_request_context
@@ -277,9 +278,15 @@ def redact_object(
     return count
 
 
+def _word(text: str):
+    import re
+
+    return re.compile(r"(?<!\w)" + re.escape(text) + r"(?!\w)")
+
+
 def _replace_text(value, text: str, by: str):
     if isinstance(value, str):
-        return value.replace(text, by)
+        return _word(text).sub(by, value)
     if isinstance(value, list):
         return [_replace_text(v, text, by) for v in value]
     if isinstance(value, dict):
@@ -304,18 +311,24 @@ def replace_everywhere(session: Session, texts, by: str) -> int:
     session.flush()
     for row in session.info.get(_PENDING, {}).values():
         for text in texts:
-            row["object_label"] = row["object_label"].replace(text, by)
+            row["object_label"] = _replace_text(row["object_label"], text, by)
             row["changes"] = _replace_text(row["changes"], text, by)
     conditions = []
     for text in texts:
         pattern = like_pattern(text)
         conditions.append(func.lower(AuditEntry.object_label).like(pattern, escape="\\"))
-        conditions.append(func.lower(cast(AuditEntry.changes, String)).like(pattern, escape="\\"))
+        # the JSON text holds "ü" as "\u00fc": look for both spellings
+        for spelling in {text, json.dumps(text)[1:-1]}:
+            conditions.append(
+                func.lower(cast(AuditEntry.changes, String)).like(
+                    like_pattern(spelling), escape="\\"
+                )
+            )
     count = 0
     for entry in session.scalars(select(AuditEntry).where(or_(*conditions))):
         label, changes = entry.object_label, entry.changes
         for text in texts:
-            label = label.replace(text, by)
+            label = _replace_text(label, text, by)
             changes = _replace_text(changes, text, by)
         entry.object_label, entry.changes = label, changes
         count += 1

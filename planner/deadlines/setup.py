@@ -87,7 +87,7 @@ def _export_deadlines(user):
     from planner.deadlines import services
 
     return [
-        {"frist": d.title, "faellig": d.due_date.isoformat(), "status": d.state.value}
+        {"frist": d.title, "faellig": d.due_date.isoformat(), "status": str(d.state.label)}
         for d in services.responsible_deadlines(user)
     ]
 

@@ -120,7 +120,10 @@ def _zip_type(path: Path) -> str | None:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                if archive.getinfo("mimetype").file_size > 100:
+                    return None  # no ODF file: its mimetype entry is one short line
+                with archive.open("mimetype") as entry:
+                    declared = entry.read(100).decode("ascii", "replace").strip()
                 return declared if declared in ALLOWED else None
             if "[Content_Types].xml" in names:
                 for prefix, mime in _OOXML.items():

@@ -20,6 +20,13 @@ def _health():
     return "ok" if os.access(folder, os.W_OK) else "not writable"
 
 
+def _owner_label(key: str) -> str:
+    from planner.files.services import FILE_OWNERS
+
+    owner = FILE_OWNERS.get(key)
+    return owner.label if owner else key
+
+
 def _export_uploads(user):
     from sqlalchemy import select
 
@@ -34,7 +41,8 @@ def _export_uploads(user):
     )
     return [
         {"datei": f.original_name, "typ": f.mime_type, "groesse_bytes": f.size,
-         "hochgeladen_am": f.created_at.isoformat(), "gehoert_zu": f"{f.owner_type} {f.owner_id}"}
+         "hochgeladen_am": f.created_at.isoformat(),
+         "gehoert_zu": f"{_owner_label(f.owner_type)} Nr. {f.owner_id}"}
         for f in rows
     ]  # fmt: skip
 

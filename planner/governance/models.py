@@ -275,6 +275,14 @@ class Resolution(Audited, TimestampMixin, db.Model):
         if self.vote is None:
             return str(_l("angenommen (Stimmenverhältnis nicht erfasst)"))
         if self.vote == Vote.AUSGEZAEHLT:
-            result = _l("angenommen") if self.adopted else _l("abgelehnt")
-            return f"{result} ({self.votes_yes or 0} Ja, {self.votes_no or 0} Nein, {self.votes_abstain or 0} Enthaltungen)"
+            from flask_babel import gettext
+
+            result = gettext("angenommen") if self.adopted else gettext("abgelehnt")
+            return gettext(
+                "%(result)s (Ja: %(yes)s, Nein: %(no)s, Enthaltung: %(abstain)s)",
+                result=result,
+                yes=self.votes_yes or 0,
+                no=self.votes_no or 0,
+                abstain=self.votes_abstain or 0,
+            )
         return str(self.vote.label)

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from planner.core.lookup import like_pattern
 from planner.core.models import date_range_error
@@ -101,6 +101,13 @@ def body_page(text: str | None, archived: bool, page: int, per_page: int = 50) -
     return paginate(stmt.order_by(Body.name, Body.id), page, per_page)
 
 
+ROLE_ORDER = case(
+    {MembershipRole.VORSITZ: 0, MembershipRole.STELLVERTRETUNG: 1, MembershipRole.MITGLIED: 2},
+    value=Membership.role,
+    else_=3,
+)
+
+
 def members(body: Body, today: date, current: bool, limit: int = 200) -> list[Membership]:
     stmt = select(Membership).where(Membership.body_id == body.id)
     if current:
@@ -109,7 +116,7 @@ def members(body: Body, today: date, current: bool, limit: int = 200) -> list[Me
         stmt = stmt.where(Membership.end_date < today)
     stmt = (
         stmt.join(Person, Person.id == Membership.person_id)
-        .order_by(Membership.role, Person.name, Membership.id)
+        .order_by(ROLE_ORDER, Person.name, Membership.id)
         .options(db.joinedload(Membership.person).joinedload(Person.organisation))
         .limit(limit)
     )
@@ -296,7 +303,7 @@ def save_resolution(resolution: Resolution | None, data: ResolutionData) -> Reso
         if data.votes_yes is None or data.votes_no is None:
             raise VoteError(_("Bitte geben Sie mindestens die Ja- und Nein-Stimmen an."))
         if any(c is not None and not 0 <= c <= MAX_VOTES for c in counts):
-            raise VoteError(_("Stimmenzahlen liegen zwischen 0 und %(n)s.", n=MAX_VOTES))
+            raise VoteError(_("Stimmenzahlen liegen zwischen 0 und 100.000."))
     elif any(c is not None for c in counts):
         raise VoteError(
             _(

@@ -174,6 +174,11 @@ def new_cycle(process: Process, title: str, start_date: date) -> Process:
             .options(db.selectinload(Step.predecessors))
         )
     )
+    erased = (
+        set(db.session.scalars(select(Person.id).where(Person.erased_at.is_not(None))))
+        if any(o.responsible_person_id for o in old_steps)
+        else set()
+    )
     new_steps: dict[int, Step] = {}
     for old in old_steps:
         new_steps[old.id] = Step(
@@ -184,7 +189,9 @@ def new_cycle(process: Process, title: str, start_date: date) -> Process:
             description=old.description,
             status=StepStatus.OFFEN,
             responsible_organisation_id=old.responsible_organisation_id,
-            responsible_person_id=old.responsible_person_id,
+            responsible_person_id=None
+            if old.responsible_person_id in erased
+            else old.responsible_person_id,
             start_date=_shift(old.start_date, delta),
             due_date=_shift(old.due_date, delta),
             template_step=old.template_step,
@@ -256,6 +263,10 @@ def _apply_step(step: Step, data: StepData) -> None:
         person = db.session.get(Person, data.responsible_person_id)
         if person is None or person.erased:
             raise ProcessError(_("Bitte wählen Sie eine Person aus."))
+    if data.resolution_id is not None:
+        resolution = db.session.get(Resolution, data.resolution_id)
+        if resolution is None or not resolution.adopted:
+            raise ProcessError(_("Ein abgelehnter Beschluss erteilt keinen Auftrag."))
     step.title = title
     step.phase_id = phase.id
     step.description = (data.description or "").strip() or None
@@ -363,6 +374,9 @@ def _sync_deadline(step: Step, user: User | None = None, now: datetime | None = 
         organisation=org,
         responsible_users=users,
         notes=None,
+        # seen by planners and those responsible, not by every role (a supplier sees nothing
+        # of the process plan)
+        visible_to_all=False,
     )
     if step.status == StepStatus.ERLEDIGT and deadline.state == DeadlineState.OFFEN:
         deadlines.mark_done(deadline, user, now)
@@ -417,6 +431,18 @@ def set_dependencies(step: Step, predecessor_ids: list[int]) -> Step:
         raise DependencyError(
             _("Abhängigkeiten sind nur zwischen Schritten desselben Prozesses möglich.")
         )
+    if step.status in (StepStatus.IN_ARBEIT, StepStatus.ERLEDIGT):
+        already = {p.id for p in step.predecessors}
+        waiting = [c for c in candidates if c.id not in already and not c.status.closed]
+        if waiting:
+            raise DependencyError(
+                _(
+                    "„%(step)s“ hat schon begonnen; er kann nicht nachträglich von offenen "
+                    "Schritten abhängen: %(list)s.",
+                    step=step.title,
+                    list=", ".join(f"„{c.title}“" for c in waiting),
+                )
+            )
     graph = _graph(step.process_id)
     graph[step.id] = set(ids)
     for candidate in candidates:

@@ -297,8 +297,16 @@ def delete_person(person: Person) -> None:
                 refs=", ".join(refs),
             )
         )
+    from planner.core import audit
+    from planner.stakeholders.models import ERASED_NAME
+
+    person_id = person.id
+    traces = [person.name, person.email or "", person.phone or ""]
     db.session.delete(person)
     db.session.flush()
+    # deleting is erasing: no personal value of the person stays in the log either
+    audit.redact_object(db.session, "Person", person_id, Person.PERSONAL_FIELDS, ERASED_NAME)
+    audit.replace_everywhere(db.session, traces, ERASED_NAME)
 
 
 def person_for_user(user_id: int) -> Person | None:

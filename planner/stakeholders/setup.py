@@ -34,6 +34,8 @@ def _accounts(org):
 def _children(org):
     from planner.stakeholders import services
 
+    if not services.sees_all_organisations(current_user):
+        return None
     children = services.children_of(org.id, PANEL_LIMIT)
     return {"children": children} if children else None
 

@@ -63,6 +63,7 @@ def organisation_detail(org_id: int):
         org=org,
         panels=panels_for("organisation", org),
         action_form=Form(),
+        sees_all=services.sees_all_organisations(current_user),
     )
 
 

@@ -174,3 +174,14 @@ def test_unknown_owners_and_missing_objects_take_no_files(client, db, login_as):
     assert _upload(client, "nirgendwo", 1, PDF, "a.pdf").status_code == 404
     assert _upload(client, "paper", 424242, PDF, "a.pdf").status_code == 404
     assert _db.session.scalar(select(func.count()).select_from(StoredFile)) == 0
+
+
+def test_an_archive_whose_type_entry_would_unpack_huge_is_refused_unread(client, db, login_as):
+    paper = PaperFactory()
+    login_as("planner")
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"a" * 5_000_000)  # a few KB packed, 5 MB unpacked
+    response = _upload(client, "paper", paper.id, bomb.getvalue(), "bombe.odt")
+    assert "nicht erlaubt" in _flash(client, response)
+    assert _files() == []

@@ -169,3 +169,15 @@ def test_the_matrix_covers_every_route_of_the_new_domains(app, world):
         if rule.endpoint.split(".")[0] in BLUEPRINTS and rule.redirect_to is None
     }
     assert routes - covered == set()
+
+
+def test_a_supplier_learns_nothing_of_the_process_or_other_organisations(client, login_as, world):
+    own = _db.session.get(Organisation, world["own"])
+    login_as("supplier", organisation=own)
+    # the step deadlines are not in the supplier's calendar
+    listing = client.get("/fristen/?state=").get_data(as_text=True)
+    assert "Grundsatzbeschluss des Kreistags" not in listing
+    # the type-ahead names no organisation but the own
+    assert [o["label"] for o in client.get("/suche/organisationen?q=organisation").get_json()] == [
+        "Eigene Organisation"
+    ]

@@ -39,10 +39,15 @@ def test_status_and_dependencies_through_the_pages(client, db, login_as):
     client.post(f"/prozessschritte/{first.id}/status", data={"status": "erledigt"})
     _db.session.expire_all()
     assert _db.session.get(Step, first.id).status == StepStatus.ERLEDIGT
-    cycle = client.post(f"/prozessschritte/{first.id}/abhaengigkeiten",
-                        data={"predecessors": [str(_step(process, "foerderantrag").id)]})  # fmt: skip
+    involve = _step(process, "beteiligung")
+    cycle = client.post(f"/prozessschritte/{involve.id}/abhaengigkeiten",
+                        data={"predecessors": [str(_step(process, "grundkonzept").id)]})  # fmt: skip
     assert cycle.status_code == 422
     assert "ergäbe einen Kreis" in cycle.get_data(as_text=True)
+    # a finished step does not get an open predecessor afterwards
+    late = client.post(f"/prozessschritte/{first.id}/abhaengigkeiten",
+                       data={"predecessors": [str(_step(process, "foerderantrag").id)]})  # fmt: skip
+    assert late.status_code == 422 and "nachträglich" in late.get_data(as_text=True)
     overview = client.get(f"/prozesse/{process.id}").get_data(as_text=True)
     assert "1 von 14 erledigt" in overview
 

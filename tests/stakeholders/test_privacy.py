@@ -177,3 +177,57 @@ def test_old_audit_entries_lose_their_values_and_stay(app, db):
     assert "1 Einträge" in result.output
     _db.session.expire_all()
     assert _db.session.get(AuditEntry, recent.id).changes == {"name": [None, None]}
+
+
+def test_erasure_finds_names_with_umlauts_and_spares_longer_words(db):
+    org = OrganisationFactory(name="Stadt Siegburg")
+    person = services.create_person(
+        services.PersonData(
+            name="Jürgen Müller", legal_basis=LegalBasis.AUFGABE, organisation_id=org.id
+        )
+    )
+    other = services.create_person(
+        services.PersonData(name="Jürgen Müllerschön", legal_basis=LegalBasis.AUFGABE)
+    )
+    _db.session.commit()
+    process = process_services.create_process(
+        process_services.ProcessData(title="P", start_date=date(2024, 1, 1)), "standard"
+    )
+    step = _db.session.scalar(
+        select(process_services.Step).where(process_services.Step.process_id == process.id).limit(1)
+    )
+    _db.session.commit()
+    step.description = "Rücksprache mit Jürgen Müller und Jürgen Müllerschön"
+    _db.session.commit()
+    privacy.erase_person(person)
+    _db.session.commit()
+    step_entry = _db.session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.object_type == "Step",
+            AuditEntry.object_id == str(step.id),
+            AuditEntry.action == "update",
+        )  # fmt: skip
+    )
+    assert step_entry.changes["description"][1] == (
+        "Rücksprache mit gelöschte Person und Jürgen Müllerschön"
+    )
+    assert _db.session.get(Person, other.id).name == "Jürgen Müllerschön"
+
+
+def test_deleting_a_person_leaves_no_personal_value_in_the_log(client, db, login_as):
+    login_as("planner")
+    person = services.create_person(
+        services.PersonData(
+            name="Erika Musterfrau", legal_basis=LegalBasis.AUFGABE, email="erika@muster.example"
+        )  # fmt: skip
+    )
+    _db.session.commit()
+    assert client.post(f"/personen/{person.id}/loeschen").status_code == 302
+    entries = _db.session.scalars(
+        select(AuditEntry).where(AuditEntry.object_type == "Person")
+    ).all()
+    assert [e.action for e in entries] == ["create", "delete"]  # the entries stay
+    for entry in entries:
+        text = json.dumps(entry.changes, ensure_ascii=False)
+        assert "Erika" not in text and "erika@" not in text
+        assert entry.object_label == ERASED_NAME

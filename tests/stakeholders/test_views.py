@@ -151,7 +151,7 @@ def test_papers_have_unique_numbers_and_resolutions_honest_votes(client, db, log
     assert client.post("/beschluesse/neu", data=counted).status_code == 302
     saved = _db.session.scalar(select(Resolution))
     assert not saved.adopted and saved.body_id == body.id and saved.paper.reference == "2017/0207"
-    assert "abgelehnt (30 Ja, 31 Nein, 2 Enthaltungen)" in client.get(
+    assert "abgelehnt (Ja: 30, Nein: 31, Enthaltung: 2)" in client.get(
         f"/beschluesse/{saved.id}"
     ).get_data(as_text=True)
     # a rejected resolution offers no mandate
