@@ -32,7 +32,7 @@ from tests.factories import (
     UserFactory,
 )
 
-EXAMPLES = 10  # random examples per route and role, after the systematic pass
+EXAMPLES = 6  # random examples per route and role, after the systematic pass
 
 HOSTILE_TEXT = [
     "",
