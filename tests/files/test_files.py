@@ -185,3 +185,18 @@ def test_an_archive_whose_type_entry_would_unpack_huge_is_refused_unread(client,
     response = _upload(client, "paper", paper.id, bomb.getvalue(), "bombe.odt")
     assert "nicht erlaubt" in _flash(client, response)
     assert _files() == []
+
+
+def test_a_request_beyond_the_limit_returns_to_its_page_with_the_limit(client, db, login_as, app):
+    paper = PaperFactory()
+    login_as("planner")
+    old = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    try:
+        response = _upload(client, "paper", paper.id, PDF + b"0" * 5000, "riesig.pdf")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = old
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/vorlagen/{paper.id}#dateien")
+    assert "zu groß: höchstens 20 MB" in _flash(client, response)
+    assert _files() == []
