@@ -12,7 +12,9 @@ from sqlalchemy import select
 
 from planner.accounts.models import User
 from planner.core.audit import AuditEntry
+from planner.core.audit_view import readable
 from planner.core.models import utcnow
+from planner.core.services import audit_entries_of
 from planner.extensions import db
 
 USER_EXPORTS: list[tuple[str, Callable[[User], Any]]] = []
@@ -42,15 +44,9 @@ def export_user(user: User, now: datetime | None = None) -> dict[str, Any]:
     }
     for key, build in USER_EXPORTS:
         data[key] = build(user)
-    about = db.session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.object_type == "User", AuditEntry.object_id == str(user.id))
-        .order_by(AuditEntry.at, AuditEntry.id)
-        .limit(AUDIT_EXPORT_LIMIT)
+    data["aenderungen_am_konto"] = readable(
+        audit_entries_of("User", user.id, limit=AUDIT_EXPORT_LIMIT)
     )
-    from planner.core.audit_view import readable
-
-    data["aenderungen_am_konto"] = readable(list(about))
     by = db.session.scalars(
         select(AuditEntry)
         .where(AuditEntry.user_id == user.id)

@@ -11,7 +11,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash
 from zxcvbn import zxcvbn
@@ -21,7 +20,7 @@ from planner.accounts.models import Organisation, User, hash_password
 from planner.core.models import utcnow
 from planner.core.pagination import Page, paginate
 from planner.core.permissions import Role
-from planner.core.transaction import DomainError
+from planner.core.transaction import DomainError, flush_or_raise
 from planner.extensions import db
 
 DEMO_DOMAIN = "@demo.example"
@@ -190,14 +189,6 @@ def _duplicate(email: str) -> AccountError:
     )
 
 
-def _flush_unique(email: str) -> None:
-    """Flush; a concurrent request that took the same address first becomes a form message."""
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        raise _duplicate(email) from exc
-
-
 def create_user(
     *,
     email: str,
@@ -227,7 +218,7 @@ def create_user(
     )
     user.set_password(password)
     db.session.add(user)
-    _flush_unique(email)
+    flush_or_raise(_duplicate(email))
     return user
 
 
@@ -264,7 +255,7 @@ def update_user(
     user.organisation, user.active = organisation, active
     if not active:
         user.end_sessions()
-    _flush_unique(email)
+    flush_or_raise(_duplicate(email))
     return user
 
 

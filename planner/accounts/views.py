@@ -21,6 +21,7 @@ from planner.accounts.forms import (
 from planner.accounts.models import Organisation, User
 from planner.core.permissions import ROLE_LABELS, Permission, public, requires
 from planner.core.transaction import commit_or_show
+from planner.core.urls import page_arg
 from planner.extensions import db
 
 
@@ -154,9 +155,7 @@ def _fill(form: UserForm, user: User) -> None:
 def user_list():
     query = request.args.get("q", "").strip()
     role = request.args.get("role") if request.args.get("role") in ROLE_LABELS else None
-    page = services.user_page(
-        query=query or None, role=role, page=request.args.get("page", 1, type=int)
-    )
+    page = services.user_page(query=query or None, role=role, page=page_arg())
     return render_template(
         "accounts/user_list.html", page=page, q=query, role=role, roles=ROLE_LABELS
     )

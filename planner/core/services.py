@@ -111,6 +111,25 @@ def audit_page(
     return paginate(stmt, page, per_page)
 
 
+def audit_entries_of(
+    object_type: str, object_id: int | str, *, newest_first: bool = False, limit: int = 100
+) -> list[AuditEntry]:
+    """The log of one object (its page's history, a DSGVO export), by the object index."""
+    order = (
+        (AuditEntry.at.desc(), AuditEntry.id.desc())
+        if newest_first
+        else (AuditEntry.at, AuditEntry.id)
+    )
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.object_type == object_type, AuditEntry.object_id == str(object_id))
+            .order_by(*order)
+            .limit(limit)
+        )
+    )
+
+
 def created_and_changed(
     object_type: str, object_id: int | str
 ) -> tuple[AuditEntry | None, AuditEntry | None]:

@@ -42,3 +42,8 @@ def id_arg(name: str) -> int | None:
     one (1 .. 2**31-1), else None."""
     value = request.args.get(name, type=int)
     return value if value is not None and 1 <= value <= 2**31 - 1 else None
+
+
+def page_arg() -> int:
+    """The list page asked for (``?page=3``); paginate() keeps it within the pages there are."""
+    return request.args.get("page", 1, type=int)

@@ -22,6 +22,7 @@ from planner.core.audit_view import describe
 from planner.core.forms import AuditFilterForm, options
 from planner.core.lookup import LOOKUPS, MAX_QUERY
 from planner.core.permissions import Permission, can, public, requires
+from planner.core.urls import page_arg
 from planner.extensions import db
 
 
@@ -151,7 +152,7 @@ def _audit_filters() -> tuple[AuditFilterForm, dict]:
 @requires(Permission.AUDIT_VIEW)
 def audit_log():
     form, filters = _audit_filters()
-    page = services.audit_page(**filters, page=request.args.get("page", 1, type=int))
+    page = services.audit_page(**filters, page=page_arg())
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
     return render_template(
         "core/audit_log.html",

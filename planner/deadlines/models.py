@@ -20,13 +20,12 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
-    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import Organisation, User, enum_column
-from planner.core.models import Audited, TimestampMixin, UTCDateTime, utcnow
+from planner.core.models import Audited, TimestampMixin, UTCDateTime, trigram_index, utcnow
 from planner.extensions import db
 
 
@@ -298,14 +297,4 @@ class SweepRun(db.Model):
 # tell the planner how common a word is (without it every deadline was scanned: 230 ms at Land
 # scale, 4 ms with it). Created by the migration and, for create_all, here; kept out of the
 # metadata (Alembic cannot compare expression indexes), see extensions.OUTSIDE_METADATA.
-TITLE_TRIGRAM_INDEX = "ix_deadlines_title_trgm"
-
-
-@event.listens_for(Deadline.__table__, "after_create")
-def _title_trigram_index(target, connection, **kw) -> None:
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        connection.exec_driver_sql(
-            f"CREATE INDEX IF NOT EXISTS {TITLE_TRIGRAM_INDEX} "
-            "ON deadlines USING gin (lower(title) gin_trgm_ops)"
-        )
+TITLE_TRIGRAM_INDEX = trigram_index(Deadline.__table__, "title")

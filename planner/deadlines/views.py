@@ -17,6 +17,7 @@ from planner.core import services as core_services
 from planner.core.models import utcnow
 from planner.core.permissions import Permission, can, public, requires
 from planner.core.transaction import commit_or_show
+from planner.core.urls import page_arg
 from planner.deadlines import bp, ical, reminders, services
 from planner.deadlines.forms import ActionForm, DeadlineFilterForm, DeadlineForm, PreferenceForm
 from planner.deadlines.models import KIND_LABELS, Deadline, Reminder
@@ -48,7 +49,7 @@ def index():
         mine=bool(form.mine.data),
     )
     today = services.today_in_berlin()
-    page = services.deadline_page(current_user, filters, page=request.args.get("page", 1, type=int))
+    page = services.deadline_page(current_user, filters, page=page_arg())
     return render_template("deadlines/deadline_list.html", form=form, page=page, today=today)
 
 
@@ -248,7 +249,7 @@ def restore(deadline_id: int):
 @bp.route("/fristen/papierkorb")
 @requires(Permission.DEADLINES_EDIT)
 def trash():
-    page = services.deleted_page(page=request.args.get("page", 1, type=int))
+    page = services.deleted_page(page=page_arg())
     return render_template("deadlines/trash.html", page=page, form=ActionForm())
 
 

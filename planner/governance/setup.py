@@ -47,19 +47,21 @@ def _export_memberships(person):
 def _count_memberships(person_id: int) -> int:
     from planner.governance.models import Membership
 
-    return stakeholders._count(select(Membership.id).where(Membership.person_id == person_id))
+    return stakeholders.count_references(
+        select(Membership.id).where(Membership.person_id == person_id)
+    )
 
 
 def _count_bodies(org_id: int) -> int:
     from planner.governance.models import Body
 
-    return stakeholders._count(select(Body.id).where(Body.organisation_id == org_id))
+    return stakeholders.count_references(select(Body.id).where(Body.organisation_id == org_id))
 
 
 def _count_papers(org_id: int) -> int:
     from planner.governance.models import Paper
 
-    return stakeholders._count(select(Paper.id).where(Paper.originator_id == org_id))
+    return stakeholders.count_references(select(Paper.id).where(Paper.originator_id == org_id))
 
 
 def _paper_exists(paper_id: int) -> bool:

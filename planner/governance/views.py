@@ -9,7 +9,7 @@ from planner.core.forms import Form
 from planner.core.panels import panels_for
 from planner.core.permissions import Permission, requires
 from planner.core.transaction import commit_or_show
-from planner.core.urls import id_arg
+from planner.core.urls import id_arg, page_arg
 from planner.core.views import form_page
 from planner.deadlines.services import today_in_berlin
 from planner.extensions import db
@@ -27,12 +27,7 @@ from planner.governance.forms import (
 )
 from planner.governance.lookups import paper_label
 from planner.governance.models import Body, Membership, Paper, Resolution
-from planner.stakeholders.lookups import person_label
-
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int)
-
+from planner.stakeholders.lookups import label_of
 
 # --- bodies -------------------------------------------------------------------------------
 
@@ -45,7 +40,7 @@ def body_list():
     page = services.body_page(
         (form.q.data or "").strip() or None if valid else None,
         bool(form.archived.data) if valid else False,
-        _page(),
+        page_arg(),
     )
     return render_template("governance/body_list.html", form=form, page=page)
 
@@ -155,10 +150,7 @@ def membership_edit(membership_id: int):
     membership = db.get_or_404(Membership, membership_id)
     form = MembershipForm(obj=membership)
     if request.method == "GET":
-        org = membership.person.organisation
-        form.person.data = person_label(
-            membership.person.name, org.short_name if org else None, org.name if org else None
-        )
+        form.person.data = label_of(membership.person)
         form.role.data = membership.role.value
     if form.validate_on_submit():
         ok, _saved = commit_or_show(
@@ -202,7 +194,7 @@ def paper_list():
     page = services.paper_page(
         (form.q.data or "").strip() or None if valid else None,
         (form.kind.data or None) if valid else None,
-        _page(),
+        page_arg(),
     )
     return render_template("governance/paper_list.html", form=form, page=page)
 
@@ -270,7 +262,7 @@ def resolution_list():
     page = services.resolution_page(
         (form.q.data or "").strip() or None if valid else None,
         (form.body.data or "").strip() or None if valid else None,
-        _page(),
+        page_arg(),
     )
     return render_template("governance/resolution_list.html", form=form, page=page)
 

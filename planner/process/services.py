@@ -608,15 +608,7 @@ def steps_of_resolution(resolution_id: int, limit: int = 100) -> list[Step]:
 
 
 def step_history(step: Step, limit: int = 100):
-    from planner.core.audit import AuditEntry
     from planner.core.audit_view import describe
+    from planner.core.services import audit_entries_of
 
-    entries = list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.object_type == "Step", AuditEntry.object_id == str(step.id))
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-            .limit(limit)
-        )
-    )
-    return describe(entries)
+    return describe(audit_entries_of("Step", step.id, newest_first=True, limit=limit))

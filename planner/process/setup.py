@@ -75,10 +75,10 @@ def _export_steps(person):
     ]  # fmt: skip
 
 
-def _count(column, object_id):
+def _steps_with(column, object_id) -> int:
     from planner.process.models import Step
 
-    return stakeholders._count(select(Step.id).where(column == object_id))
+    return stakeholders.count_references(select(Step.id).where(column == object_id))
 
 
 def _step_exists(step_id: int) -> bool:
@@ -91,13 +91,13 @@ def _step_exists(step_id: int) -> bool:
 def _person_ref(person_id: int) -> int:
     from planner.process.models import Step
 
-    return _count(Step.responsible_person_id, person_id)
+    return _steps_with(Step.responsible_person_id, person_id)
 
 
 def _org_ref(org_id: int) -> int:
     from planner.process.models import Process, Step
 
-    return _count(Step.responsible_organisation_id, org_id) + stakeholders._count(
+    return _steps_with(Step.responsible_organisation_id, org_id) + stakeholders.count_references(
         select(Process.id).where(Process.organisation_id == org_id)
     )
 
@@ -105,7 +105,7 @@ def _org_ref(org_id: int) -> int:
 def _count_mandates(resolution_id: int) -> int:
     from planner.process.models import Step
 
-    return stakeholders._count(select(Step.id).where(Step.resolution_id == resolution_id))
+    return _steps_with(Step.resolution_id, resolution_id)
 
 
 add_navigation("process.process_list", _l("Prozesse"), Permission.PROCESS_VIEW)

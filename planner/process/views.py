@@ -33,7 +33,7 @@ from planner.process.forms import (
     StepForm,
 )
 from planner.process.models import Phase, Process, Step
-from planner.stakeholders.lookups import person_label
+from planner.stakeholders.lookups import label_of
 
 
 def _process_data(form: ProcessForm) -> services.ProcessData:
@@ -248,12 +248,8 @@ def _fill_step_form(form: StepForm, step: Step) -> None:
     form.phase.data = str(step.phase_id)
     org = step.responsible_organisation
     form.responsible_organisation.data = org.name if org else ""
-    person = step.responsible_person
-    if person:
-        porg = person.organisation
-        form.responsible_person.data = person_label(
-            person.name, porg.short_name if porg else None, porg.name if porg else None
-        )
+    if step.responsible_person:
+        form.responsible_person.data = label_of(step.responsible_person)
     res = step.resolution
     form.resolution.data = (
         resolution_label(res.id, res.body.short_name or res.body.name, res.date, res.title)

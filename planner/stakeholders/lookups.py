@@ -20,6 +20,12 @@ def person_label(name: str, org_short: str | None, org_name: str | None) -> str:
     return f"{name} ({org})" if org else name
 
 
+def label_of(person: Person) -> str:
+    """The label of a loaded person, as the type-ahead suggests and resolves it."""
+    org = person.organisation
+    return person_label(person.name, org.short_name if org else None, org.name if org else None)
+
+
 def _rows(stmt, limit, q: str | None = None):
     order = [starts_first(Person.name, q)] if q else []
     stmt = (

@@ -7,11 +7,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from planner.core import audit
-from planner.core.audit import AuditEntry
+from planner.core.audit_view import readable
 from planner.core.models import utcnow
+from planner.core.services import audit_entries_of as entries_of
 from planner.extensions import db
 from planner.stakeholders.models import ERASED_NAME, Person
 
@@ -25,15 +24,7 @@ def _iso(value) -> str | None:
 
 
 def audit_entries_of(object_type: str, object_id: int) -> list[dict]:
-    from planner.core.audit_view import readable
-
-    entries = db.session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == str(object_id))
-        .order_by(AuditEntry.at, AuditEntry.id)
-        .limit(AUDIT_EXPORT_LIMIT)
-    )
-    return readable(list(entries))
+    return readable(entries_of(object_type, object_id, limit=AUDIT_EXPORT_LIMIT))
 
 
 def export_person(person: Person, now: datetime | None = None) -> dict[str, Any]:
@@ -67,7 +58,7 @@ def erase_person(person: Person, now: datetime | None = None) -> None:
     (memberships, steps and the log keep pointing to "gelöschte Person")."""
     if person.erased:
         return
-    traces = [person.name, person.email or "", person.phone or ""]
+    traces = traces_of(person)
     person.name = ERASED_NAME
     person.function = None
     person.email = None
@@ -77,5 +68,16 @@ def erase_person(person: Person, now: datetime | None = None) -> None:
     person.archived = True
     person.erased_at = now or utcnow()
     db.session.flush()
-    audit.redact_object(db.session, "Person", person.id, Person.PERSONAL_FIELDS, ERASED_NAME)
+    forget_in_log(person.id, traces)
+
+
+def traces_of(person: Person) -> list[str]:
+    """What identifies the person in texts of the log: name, e-mail address, phone number."""
+    return [person.name, person.email or "", person.phone or ""]
+
+
+def forget_in_log(person_id: int, traces: list[str]) -> None:
+    """The person's own entries lose their personal values, every other entry the traces
+    (stored entries and those of this transaction alike); the entries stay."""
+    audit.redact_object(db.session, "Person", person_id, Person.PERSONAL_FIELDS, ERASED_NAME)
     audit.replace_everywhere(db.session, traces, ERASED_NAME)

@@ -18,6 +18,7 @@ from planner.core.pagination import Page, paginate
 from planner.core.permissions import Permission, Role, role_can
 from planner.core.transaction import DomainError, flush_or_raise
 from planner.extensions import db
+from planner.stakeholders import privacy
 from planner.stakeholders.models import LegalBasis, Person
 
 
@@ -158,14 +159,15 @@ ORGANISATION_REFERENCES: list[tuple[str, Callable[[int], int]]] = []
 PERSON_REFERENCES: list[tuple[str, Callable[[int], int]]] = []
 
 
-def _count(stmt) -> int:
+def count_references(stmt) -> int:
+    """How many rows ``stmt`` selects, counted up to 1,000 (enough to refuse a deletion)."""
     return db.session.scalar(select(func.count()).select_from(stmt.limit(1000).subquery())) or 0
 
 
 ORGANISATION_REFERENCES += [
-    ("Benutzerkonten", lambda oid: _count(select(User.id).where(User.organisation_id == oid))),
-    ("Personen", lambda oid: _count(select(Person.id).where(Person.organisation_id == oid))),
-    ("Untergliederungen", lambda oid: _count(select(Organisation.id).where(Organisation.parent_id == oid))),
+    ("Benutzerkonten", lambda oid: count_references(select(User.id).where(User.organisation_id == oid))),
+    ("Personen", lambda oid: count_references(select(Person.id).where(Person.organisation_id == oid))),
+    ("Untergliederungen", lambda oid: count_references(select(Organisation.id).where(Organisation.parent_id == oid))),
 ]  # fmt: skip
 
 
@@ -297,16 +299,11 @@ def delete_person(person: Person) -> None:
                 refs=", ".join(refs),
             )
         )
-    from planner.core import audit
-    from planner.stakeholders.models import ERASED_NAME
-
-    person_id = person.id
-    traces = [person.name, person.email or "", person.phone or ""]
+    person_id, traces = person.id, privacy.traces_of(person)
     db.session.delete(person)
     db.session.flush()
     # deleting is erasing: no personal value of the person stays in the log either
-    audit.redact_object(db.session, "Person", person_id, Person.PERSONAL_FIELDS, ERASED_NAME)
-    audit.replace_everywhere(db.session, traces, ERASED_NAME)
+    privacy.forget_in_log(person_id, traces)
 
 
 def person_for_user(user_id: int) -> Person | None:

@@ -7,12 +7,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from planner.accounts.lookups import person_label as account_label
 from planner.accounts.models import Organisation
 from planner.core.forms import Form
 from planner.core.panels import panels_for
 from planner.core.permissions import Permission, can, requires
 from planner.core.transaction import commit_or_show
-from planner.core.urls import id_arg
+from planner.core.urls import id_arg, page_arg
 from planner.core.views import form_page, json_download
 from planner.extensions import db
 from planner.stakeholders import bp, privacy, services
@@ -22,13 +23,8 @@ from planner.stakeholders.forms import (
     PersonFilterForm,
     PersonForm,
 )
-from planner.stakeholders.lookups import person_label
+from planner.stakeholders.lookups import label_of
 from planner.stakeholders.models import Person
-
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int)
-
 
 # --- organisations --------------------------------------------------------------------------
 
@@ -50,7 +46,7 @@ def organisation_list():
         text=(form.q.data or "").strip() or None if valid else None,
         archived=bool(form.archived.data) if valid else False,
     )
-    page = services.organisation_page(current_user, filters, page=_page())
+    page = services.organisation_page(current_user, filters, page=page_arg())
     return render_template("stakeholders/organisation_list.html", form=form, page=page)
 
 
@@ -171,7 +167,7 @@ def person_list():
         organisation=(form.organisation.data or "").strip() or None if valid else None,
         archived=bool(form.archived.data) if valid else False,
     )
-    page = services.person_page(filters, page=_page())
+    page = services.person_page(filters, page=page_arg())
     return render_template("stakeholders/person_list.html", form=form, page=page)
 
 
@@ -240,8 +236,6 @@ def person_edit(person_id: int):
         form.legal_basis.data = person.legal_basis.value
         org = person.organisation
         form.organisation.data = org.name if org else ""
-        from planner.accounts.lookups import person_label as account_label
-
         form.account.data = account_label(person.user) if person.user else ""
     if form.validate_on_submit():
         ok, _saved = commit_or_show(
@@ -321,11 +315,6 @@ def person_erase(person_id: int):
     return render_template("stakeholders/person_erase.html", person=person, form=form)
 
 
-def person_link(person: Person) -> str:
-    """For templates of other domains: the person's label (no link without persons.view)."""
-    org = person.organisation
-    return person_label(person.name, org.short_name if org else None, org.name if org else None)
-
-
-bp.add_app_template_global(person_link, "person_label")
+# for templates of every domain: the person's label (linked only where persons.view allows)
+bp.add_app_template_global(label_of, "person_label")
 bp.add_app_template_global(lambda: can(Permission.PERSONS_VIEW), "may_see_persons")

@@ -1,6 +1,7 @@
 """Page shell: health, login redirect, error pages, security headers, dashboard."""
 
 from planner.core.permissions import PUBLIC, declared_permission
+from tests.routes import route_value
 
 
 def test_health_reports_database(client):
@@ -13,14 +14,6 @@ def test_health_reports_database(client):
 SAMPLE_ARGS = {"action": "erledigt", "token": "x"}
 
 
-def _sample(rule, argument):
-    """A value the route takes: one of an any() converter's words, else the sample."""
-    items = getattr(rule._converters.get(argument), "items", None)
-    if items and SAMPLE_ARGS.get(argument) not in items:
-        return sorted(items)[0]
-    return SAMPLE_ARGS.get(argument, 1)
-
-
 def test_anonymous_user_is_sent_to_login_from_every_page(app, client):
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -29,7 +22,9 @@ def test_anonymous_user_is_sent_to_login_from_every_page(app, client):
         view = app.view_functions[rule.endpoint]
         if rule.endpoint == "static" or declared_permission(view) == PUBLIC:
             continue
-        url = adapter.build(rule.endpoint, {a: _sample(rule, a) for a in rule.arguments})
+        url = adapter.build(
+            rule.endpoint, {a: route_value(rule, a, SAMPLE_ARGS) for a in rule.arguments}
+        )
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(url, method=method)
         assert response.status_code == 302, url

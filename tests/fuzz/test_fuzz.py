@@ -31,6 +31,7 @@ from tests.factories import (
     ResolutionFactory,
     UserFactory,
 )
+from tests.routes import route_value
 
 EXAMPLES = 6  # random examples per route and role, after the systematic pass
 
@@ -202,7 +203,7 @@ def test_no_input_gives_a_server_error(app, db, client, role):
         user = login()
         ids["user_id"] = user.id if user else 1
         methods = sorted(rule.methods & {"GET", "POST"})
-        url = _build(rule, {arg: _value(rule, arg, ids) for arg in rule.arguments})
+        url = _build(rule, {arg: route_value(rule, arg, ids) for arg in rule.arguments})
         # a route this role may not use is refused before any view reads its input (the
         # permission check, the login redirect): one hostile request proves it, the rest of the
         # budget goes to the routes the role reaches
@@ -274,14 +275,6 @@ def test_no_input_gives_a_server_error(app, db, client, role):
     STATS["roles"].add(role or "anonym")
     STATS["seconds"] += time.monotonic() - started
     assert checked >= 15
-
-
-def _value(rule, argument, ids):
-    """The id or word this route takes: a word of its any() converter, else from ``ids``."""
-    items = getattr(rule._converters.get(argument), "items", None)
-    if items and ids.get(argument) not in items:
-        return sorted(items)[0]
-    return ids.get(argument, 1)
 
 
 def _fields_on_page(client, url) -> set[str]:
