@@ -10,6 +10,8 @@ PLANNER_MAIL_FROM      sender address of outgoing mail
 PLANNER_SCHEDULER      "inline" runs the reminder sweep inside the web process, "off" does not
 PLANNER_UPLOAD_DIR     where uploaded files are kept (default: instance/uploads)
 PLANNER_UPLOAD_MAX_MB  largest file that may be attached, in MB (default 20)
+PLANNER_SECRECY_MIN_COUNT  values resting on a smaller count are withheld (default 3)
+PLANNER_IMPORT_BACKGROUND_KB   imports above this size run in the background (default 256)
 PLANNER_AUDIT_RETENTION_YEARS  audit entries older than this lose their old/new values when
                        `flask --app planner audit thin` runs (default 10)
 PLANNER_PROXY_HOPS     number of reverse proxies in front of Planner (nginx: 1); their
@@ -75,6 +77,10 @@ class Config:
     # the request may carry the form around the largest file; the file service checks the file
     MAX_CONTENT_LENGTH = UPLOAD_MAX_BYTES + 1024 * 1024
     AUDIT_RETENTION_YEARS = int(_env("PLANNER_AUDIT_RETENTION_YEARS", "10"))
+    # values resting on a numerator below this are withheld from everyone but planners
+    SECRECY_MIN_COUNT = int(_env("PLANNER_SECRECY_MIN_COUNT", "3"))
+    # uploaded imports larger than this run in a background thread with a progress bar
+    IMPORT_BACKGROUND_BYTES = int(float(_env("PLANNER_IMPORT_BACKGROUND_KB", "256")) * 1024)
 
     PASSWORD_HASH_METHOD = None  # werkzeug's default (scrypt)
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a "Passwort vergessen?" link is valid

@@ -176,5 +176,8 @@ def audit_thin(years: int | None) -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (users_cli, demo_cli, bench_cli, reminders_cli, scheduler_cli, audit_cli):
+    from planner.monitoring.cli import COMMANDS as monitoring_commands
+
+    for group in (users_cli, demo_cli, bench_cli, reminders_cli, scheduler_cli, audit_cli,
+                  *monitoring_commands):  # fmt: skip
         app.cli.add_command(group)

@@ -105,12 +105,19 @@ def _load_process() -> None:
     load()
 
 
+def _load_monitoring() -> None:
+    from planner.monitoring.demo import load
+
+    load()
+
+
 DEMO_LOADERS: list[Callable[[], None]] = [
     load_accounts,
     _load_deadlines,
     _load_stakeholders,
     _load_governance,
     _load_process,
+    _load_monitoring,
 ]
 
 

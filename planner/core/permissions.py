@@ -45,6 +45,10 @@ class Permission(enum.StrEnum):
     PERSONS_VIEW = "persons.view"
     PROCESS_VIEW = "process.view"
     PRIVACY_MANAGE = "privacy.manage"
+    MONITORING_VIEW = "monitoring.view"
+    MONITORING_SECRET = "monitoring.secret"
+    MONITORING_EXTRACT = "monitoring.extract"
+    DELIVERIES_OWN = "deliveries.own"
     DEADLINES_VIEW = "deadlines.view"
     DEADLINES_EDIT = "deadlines.edit"
     USERS_MANAGE = "users.manage"
@@ -59,11 +63,16 @@ PERMISSION_LABELS = {
     Permission.ACCOUNT_SELF: _l("Eigenes Konto (Passwort, Einstellungen)"),
     Permission.DOMAIN_READ: _l("Organisationen sehen (Datenlieferung: nur die eigene)"),
     Permission.DOMAIN_EDIT: _l(
-        "Organisationen, Personen, Gremien, Beschlüsse und Prozesse bearbeiten"
+        "Organisationen, Personen, Gremien, Beschlüsse, Prozesse, Räume, Indikatoren, Werte "
+        "und Lieferpläne bearbeiten"
     ),
     Permission.PERSONS_VIEW: _l("Ansprechpersonen und ihre Kontaktdaten sehen"),
     Permission.PROCESS_VIEW: _l("Gremien, Vorlagen, Beschlüsse und Prozessplan sehen"),
     Permission.PRIVACY_MANAGE: _l("Datenschutz: Auskunft und Löschung (Art. 15 und 17 DSGVO)"),
+    Permission.MONITORING_VIEW: _l("Sozialmonitoring sehen: Räume, Indikatoren, Tabellen, Karten, Index"),
+    Permission.MONITORING_SECRET: _l("Geheim zu haltende Werte (kleine Fallzahlen) sehen"),
+    Permission.MONITORING_EXTRACT: _l("Datenauszüge herunterladen (protokolliert)"),
+    Permission.DELIVERIES_OWN: _l("Datenlieferungen der eigenen Organisation hochladen"),
     Permission.DEADLINES_VIEW: _l("Fristen und Kalender sehen"),
     Permission.DEADLINES_EDIT: _l("Fristen anlegen, bearbeiten, erledigen"),
     Permission.USERS_MANAGE: _l("Benutzerkonten verwalten"),
@@ -89,14 +98,24 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.DEADLINES_EDIT,
         Permission.PERSONS_VIEW,
         Permission.PROCESS_VIEW,
+        Permission.MONITORING_VIEW,
+        Permission.MONITORING_SECRET,
+        Permission.MONITORING_EXTRACT,
     },
     # Conference-scoped and organisation-scoped rights (log measures at their conference, edit
     # measures of their organisation, upload owed deliveries) are object rules in the services.
-    Role.PARTICIPANT: _READER | {Permission.PERSONS_VIEW, Permission.PROCESS_VIEW},
-    # a supplier sees its own organisation and its duties, nothing of the process or persons
-    Role.SUPPLIER: _READER,
-    # politicians read the process and the bodies; contact data of persons is not theirs
-    Role.VIEWER: _READER | {Permission.PROCESS_VIEW},
+    Role.PARTICIPANT: _READER
+    | {
+        Permission.PERSONS_VIEW,
+        Permission.PROCESS_VIEW,
+        Permission.MONITORING_VIEW,
+        Permission.MONITORING_EXTRACT,
+    },
+    # a supplier sees its own organisation and its duties (deliveries), nothing of the process,
+    # persons or the monitoring's results
+    Role.SUPPLIER: _READER | {Permission.DELIVERIES_OWN},
+    # politicians read the process, the bodies and the monitoring (small counts withheld)
+    Role.VIEWER: _READER | {Permission.PROCESS_VIEW, Permission.MONITORING_VIEW},
 }
 
 

@@ -29,4 +29,34 @@
       if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
     });
   });
+
+  // <button data-print>: the print dialogue (the page has a print stylesheet)
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  // an import job in progress: <div data-job-status="/werte/importe/1/status.json"> asks the
+  // server every two seconds and reloads the page when the job has finished
+  document.querySelectorAll("[data-job-status]").forEach(function (box) {
+    var url = box.getAttribute("data-job-status");
+    var bar = box.querySelector("progress");
+    var text = box.querySelector("[data-job-text]");
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (s) {
+          if (!s) return;
+          if (s.state === "fertig" || s.state === "fehlerhaft" || s.stale) { window.location.reload(); return; }
+          if (bar && s.total && s.phase === "check") { bar.max = s.total; bar.value = Math.min(s.done, s.total); }
+          if (bar && s.phase === "write") { bar.removeAttribute("value"); }
+          if (text) {
+            text.textContent = s.phase === "write" ? "Die Werte werden gespeichert …"
+              : "Geprüft: " + s.done.toLocaleString("de-DE") + (s.total ? " von etwa " + s.total.toLocaleString("de-DE") : "") + " Zeilen";
+          }
+          window.setTimeout(poll, 2000);
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+    window.setTimeout(poll, 1000);
+  });
 })();

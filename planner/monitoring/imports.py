@@ -1,0 +1,520 @@
+"""The one import engine for observations, behind the upload page, the supplier's delivery
+and the CLI.
+
+Two passes: the whole file is read and checked first (every problem with row, column and a
+German message; nothing is written while any problem is left), then the rows are written in
+bulk within the caller's one transaction: new values inserted, changed values corrected with
+the previous value kept in the history, and the values of parent areas summed again from
+the counts of the areas below them. Valid rows are held in compact arrays, so that a
+million-row file stays within a few dozen megabytes."""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, insert, select, update
+
+from planner.core.models import utcnow
+from planner.core.transaction import DomainError
+from planner.extensions import db
+from planner.monitoring import tabular
+from planner.monitoring.models import (
+    Area,
+    Indicator,
+    Observation,
+    ObservationHistory,
+    ObservationState,
+    Periodicity,
+)
+from planner.monitoring.periods import Period, PeriodError, parse_for
+
+MAX_PROBLEMS = 500
+CHUNK = 5000
+PROGRESS_EVERY = 5000
+
+COLUMN_NAMES = {
+    "indicator": {"indicator", "indikator", "kennzahl", "indikator-kürzel", "kürzel"},
+    "area": {"area", "raum", "gebiet", "schlüssel", "schluessel", "raumschlüssel", "key", "code"},
+    "period": {"period", "zeitraum", "periode", "jahr"},
+    "value": {"value", "wert"},
+    "numerator": {"numerator", "zähler", "zaehler"},
+    "denominator": {"denominator", "nenner"},
+}
+IGNORED = {"name", "bezeichnung", "raumname", "hinweis"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class ImportFailed(DomainError):
+    def __init__(self, problems: list[Problem], count: int):
+        self.problems = problems
+        self.count = count
+        super().__init__(_("Die Datei wurde nicht übernommen: %(n)s Problem(e) gefunden.", n=count))
+
+
+@dataclass
+class Scope:
+    """What a supplier owes: per schedule the indicators, the areas and the periods."""
+
+    entries: list[tuple[frozenset[int], frozenset[int], Callable[[Period], bool]]]
+
+    def covers(self, indicator_id: int, area_id: int, period: Period) -> bool:
+        return any(
+            indicator_id in inds and area_id in areas and periods(period)
+            for inds, areas, periods in self.entries
+        )
+
+
+@dataclass
+class Settings:
+    layout: str = "long"  # or "wide"
+    period: str | None = None  # the period of a wide file
+    scope: Scope | None = None  # None: anything may be delivered (planners, CLI without --supplier)
+    provisional: bool = False
+    user_id: int | None = None
+    delivery_id: int | None = None
+    job_id: int | None = None
+
+
+@dataclass
+class Result:
+    rows: int = 0
+    inserted: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+    withheld: int = 0
+    derived: int = 0
+    keys: dict[int, set[str]] = field(default_factory=dict)  # indicator id -> periods
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class _Rows:
+    """Valid rows of one indicator in compact arrays (NaN for missing)."""
+
+    __slots__ = ("area", "period", "value", "num", "den", "flags")
+
+    def __init__(self):
+        self.area = array("q")
+        self.period = array("i")
+        self.value = array("d")
+        self.num = array("d")
+        self.den = array("d")
+        self.flags = array("b")  # 1: withheld
+
+    def add(self, area_id, period_no, value, num, den, withheld):
+        nan = math.nan
+        self.area.append(area_id)
+        self.period.append(period_no)
+        self.value.append(nan if value is None else value)
+        self.num.append(nan if num is None else num)
+        self.den.append(nan if den is None else den)
+        self.flags.append(1 if withheld else 0)
+
+    def __len__(self):
+        return len(self.area)
+
+
+def _opt(x: float) -> float | None:
+    return None if math.isnan(x) else x
+
+
+class _Checker:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.indicators = {
+            code.lower(): (iid, Periodicity(per), computed, factor)
+            for iid, code, per, computed, factor in db.session.execute(
+                select(
+                    Indicator.id,
+                    Indicator.code,
+                    Indicator.periodicity,
+                    Indicator.computed,
+                    Indicator.factor,
+                )
+            )
+        }
+        self.areas = {
+            code.lower(): aid for aid, code in db.session.execute(select(Area.id, Area.code))
+        }
+        self.periods: list[str] = []
+        self.period_no: dict[str, int] = {}
+        self.parsed: dict[tuple[str, Periodicity], Period | str] = {}
+        self.seen: dict[tuple[int, int, int], int] = {}
+        self.rows: dict[int, _Rows] = {}
+
+    def problem(self, row: int, column: str, message: str) -> None:
+        self.count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(row, column, message))
+
+    def period(self, text: str, periodicity: Periodicity) -> Period | str:
+        key = (text, periodicity)
+        if key not in self.parsed:
+            try:
+                self.parsed[key] = parse_for(text, periodicity)
+            except PeriodError as exc:
+                self.parsed[key] = str(exc)
+        return self.parsed[key]
+
+    def number(self, row, column, cell, decimal_comma, what):
+        try:
+            return tabular.parse_number(cell, decimal_comma)
+        except ValueError:
+            shown = tabular.clean_text(cell)[:30]
+            self.problem(
+                row, column, _("%(what)s „%(v)s“ ist keine gültige Zahl.", what=what, v=shown)
+            )
+            return False
+
+    def add(self, row, cols, indicator_text, area_text, period_text, value, num, den, dc):
+        """Check one value; cols names the columns (indicator, area, period, value)."""
+        ok = True
+        indicator = self.indicators.get(indicator_text.lower())
+        if indicator is None:
+            self.problem(row, cols[0], _("Unbekannter Indikator „%(c)s“.", c=indicator_text[:40]))
+            ok = False
+        area_id = self.areas.get(area_text.lower())
+        if area_id is None:
+            if area_text:
+                self.problem(row, cols[1], _("Unbekannter Raum „%(c)s“.", c=area_text[:40]))
+            else:
+                self.problem(row, cols[1], _("Der Raumschlüssel fehlt."))
+            ok = False
+        if indicator is None:
+            return
+        iid, periodicity, computed, factor = indicator
+        period = self.period(period_text, periodicity)
+        if isinstance(period, str):
+            self.problem(row, cols[2], period)
+            return
+        value = self.number(row, cols[3], value, dc, _("Der Wert"))
+        num = self.number(row, cols[4], num, dc, _("Der Zähler")) if cols[4] else None
+        den = self.number(row, cols[5], den, dc, _("Der Nenner")) if cols[5] else None
+        if value is False or num is False or den is False or not ok:
+            return
+        withheld = any(v is tabular.WITHHELD_VALUE for v in (value, num, den))
+        if withheld:
+            value = num = den = None
+        for v, col in ((num, cols[4]), (den, cols[5])):
+            if v is not None and v < 0:
+                self.problem(row, col, _("Zähler und Nenner dürfen nicht negativ sein."))
+                return
+        if value is None and not withheld:
+            if num is not None and den is not None and computed:
+                if den == 0:
+                    self.problem(
+                        row, cols[5], _("Der Nenner ist 0; der Wert kann nicht berechnet werden.")
+                    )
+                    return
+                value = num / den * factor
+            elif num is None and den is None:
+                return  # an empty cell: nothing delivered
+            else:
+                self.problem(row, cols[3], _("Der Wert fehlt."))
+                return
+        scope = self.settings.scope
+        if scope is not None and not scope.covers(iid, area_id, period):
+            self.problem(
+                row,
+                cols[2],
+                _(
+                    "%(i)s für %(a)s im Zeitraum %(p)s wird von Ihrer Organisation nicht "
+                    "geliefert (kein Lieferplan dafür).",
+                    i=indicator_text[:40],
+                    a=area_text[:40],
+                    p=period.code,
+                ),
+            )
+            return
+        code = period.code
+        if code not in self.period_no:
+            self.period_no[code] = len(self.periods)
+            self.periods.append(code)
+        key = (iid, area_id, self.period_no[code])
+        if key in self.seen:
+            self.problem(
+                row,
+                cols[3],
+                _(
+                    "Doppelt: %(i)s, %(a)s, %(p)s steht schon in Zeile %(r)s.",
+                    i=indicator_text[:40],
+                    a=area_text[:40],
+                    p=code,
+                    r=self.seen[key],
+                ),
+            )
+            return
+        self.seen[key] = row
+        self.rows.setdefault(iid, _Rows()).add(
+            area_id, self.period_no[code], value, num, den, withheld
+        )
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    found = {}
+    for index, name in enumerate(header):
+        for key, names in COLUMN_NAMES.items():
+            if name in names and key not in found:
+                found[key] = index
+    return found
+
+
+def _cell(cells: list, index: int | None):
+    if index is None or index >= len(cells):
+        return None
+    return cells[index]
+
+
+def check_file(
+    path: Path, settings: Settings, progress: Callable[[int], None] | None = None
+) -> _Checker:
+    """Read and check the whole file; raises ImportFailed with every problem found."""
+    checker = _Checker(settings)
+    table = tabular.open_table(path)
+    try:
+        header = table.header
+
+        def name(i: int) -> str:
+            return f"{column_letter(i)} ({header[i][:30]})" if i < len(header) else column_letter(i)
+
+        if settings.layout == "wide":
+            _check_wide(checker, table, name, progress)
+        else:
+            _check_long(checker, table, name, progress)
+    finally:
+        table.close()
+    if checker.count:
+        raise ImportFailed(checker.problems, checker.count)
+    if not checker.rows:
+        raise ImportFailed([Problem(2, "", _("Die Datei enthält keine Werte."))], 1)
+    return checker
+
+
+def _text(cells, index) -> str:
+    return tabular.clean_text(_cell(cells, index))
+
+
+def _check_long(checker: _Checker, table, name, progress) -> None:
+    columns = _columns(table.header)
+    missing = [k for k in ("indicator", "area", "period", "value") if k not in columns]
+    if missing:
+        labels = {"indicator": "indikator", "area": "raum", "period": "zeitraum", "value": "wert"}
+        checker.problem(
+            1,
+            "",
+            _(
+                "Es fehlen Spalten: %(c)s. Erwartet wird die Kopfzeile "
+                "indikator;raum;zeitraum;wert[;zaehler;nenner].",
+                c=", ".join(labels[m] for m in missing),
+            ),
+        )
+        return
+    idx = [
+        columns.get(k) for k in ("indicator", "area", "period", "value", "numerator", "denominator")
+    ]
+    cols = [name(i) if i is not None else "" for i in idx]
+    for count, (row, cells) in enumerate(table.rows, 1):
+        if progress and count % PROGRESS_EVERY == 0:
+            progress(count)
+        texts = [_text(cells, idx[0]), _text(cells, idx[1]), _text(cells, idx[2])]
+        bad = next((i for i, t in enumerate(texts) if len(t) > 200 or tabular.has_control(t)), None)
+        if bad is not None:
+            checker.problem(
+                row, cols[bad], _("Der Eintrag ist zu lang oder enthält Steuerzeichen.")
+            )
+            continue
+        if not texts[0]:
+            checker.problem(row, cols[0], _("Der Indikator fehlt."))
+            continue
+        checker.add(
+            row, cols, texts[0], texts[1], texts[2],
+            _cell(cells, idx[3]), _cell(cells, idx[4]), _cell(cells, idx[5]), table.decimal_comma,
+        )  # fmt: skip
+
+
+def _check_wide(checker: _Checker, table, name, progress) -> None:
+    header = table.header
+    if not checker.settings.period:
+        checker.problem(
+            1,
+            "",
+            _("Für eine Tabelle mit einer Spalte je Indikator muss der Zeitraum gewählt werden."),
+        )
+        return
+    area_col = next((i for i, h in enumerate(header) if h in COLUMN_NAMES["area"]), None)
+    if area_col is None:
+        checker.problem(1, "", _("Es fehlt die Spalte „raum“ mit dem Raumschlüssel."))
+        return
+    value_cols = []
+    for index, head in enumerate(header):
+        if index == area_col or head in IGNORED or not head:
+            continue
+        if head not in checker.indicators:
+            checker.problem(
+                1, name(index), _("Unbekannter Indikator „%(c)s“ in der Kopfzeile.", c=head[:40])
+            )
+            continue
+        value_cols.append(index)
+    if checker.count:
+        return
+    for count, (row, cells) in enumerate(table.rows, 1):
+        if progress and count % PROGRESS_EVERY == 0:
+            progress(count)
+        area_text = _text(cells, area_col)
+        if len(area_text) > 200 or tabular.has_control(area_text):
+            checker.problem(
+                row, name(area_col), _("Der Eintrag ist zu lang oder enthält Steuerzeichen.")
+            )
+            continue
+        for index in value_cols:
+            cols = [name(index), name(area_col), name(index), name(index), "", ""]
+            checker.add(
+                row, cols, header[index], area_text, checker.settings.period,
+                _cell(cells, index), None, None, table.decimal_comma,
+            )  # fmt: skip
+
+
+def _same(old, value, num, den, withheld, state) -> bool:
+    def eq(a, b):
+        return (a is None and b is None) or (
+            a is not None and b is not None and abs(a - b) <= 1e-9 * max(1.0, abs(a))
+        )
+
+    return (
+        eq(old.value, value)
+        and eq(old.numerator, num)
+        and eq(old.denominator, den)
+        and bool(old.withheld) == withheld
+        and old.state == state
+    )
+
+
+def write(checker: _Checker, progress: Callable[[int], None] | None = None) -> Result:
+    """Write the checked rows in the current transaction (the caller commits)."""
+    settings = checker.settings
+    now: datetime = utcnow()
+    state = ObservationState.PROVISIONAL if settings.provisional else ObservationState.FINAL
+    table = Observation.__table__
+    result = Result()
+    done = 0
+    base = {
+        "derived": False,
+        "state": state.value,
+        "delivery_id": settings.delivery_id,
+        "job_id": settings.job_id,
+        "updated_at": now,
+    }
+    update_stmt = (
+        update(table)
+        .where(table.c.id == bindparam("oid"))
+        .values(
+            value=bindparam("v"),
+            numerator=bindparam("n"),
+            denominator=bindparam("d"),
+            withheld=bindparam("w"),
+            derived=False,
+            state=state.value,
+            delivery_id=settings.delivery_id,
+            job_id=settings.job_id,
+            updated_at=now,
+        )
+    )
+    for iid, rows in checker.rows.items():
+        period_codes = sorted({checker.periods[p] for p in set(rows.period)})
+        result.keys[iid] = set(period_codes)
+        existing = {}
+        for start in range(0, len(period_codes), 200):
+            for obs in db.session.execute(
+                select(
+                    table.c.id, table.c.area_id, table.c.period, table.c.value, table.c.numerator,
+                    table.c.denominator, table.c.withheld, table.c.state, table.c.derived,
+                    table.c.delivery_id, table.c.updated_at,
+                ).where(table.c.indicator_id == iid, table.c.period.in_(period_codes[start : start + 200]))
+            ):  # fmt: skip
+                existing[(obs.area_id, obs.period)] = obs
+        inserts, updates, history = [], [], []
+        for i in range(len(rows)):
+            area_id = rows.area[i]
+            period = checker.periods[rows.period[i]]
+            value, num, den = _opt(rows.value[i]), _opt(rows.num[i]), _opt(rows.den[i])
+            withheld = bool(rows.flags[i])
+            result.withheld += withheld
+            old = existing.get((area_id, period))
+            if old is None:
+                inserts.append(
+                    {**base, "indicator_id": iid, "area_id": area_id, "period": period,
+                     "value": value, "numerator": num, "denominator": den, "withheld": withheld}
+                )  # fmt: skip
+            elif not old.derived and _same(old, value, num, den, withheld, state.value):
+                result.unchanged += 1
+            else:
+                if not old.derived:
+                    history.append(
+                        {"observation_id": old.id, "value": old.value, "numerator": old.numerator,
+                         "denominator": old.denominator, "withheld": old.withheld, "state": old.state,
+                         "delivery_id": old.delivery_id, "valid_since": old.updated_at,
+                         "replaced_at": now, "replaced_by_id": settings.user_id}
+                    )  # fmt: skip
+                    result.corrected += 1
+                else:
+                    result.inserted += 1
+                updates.append(
+                    {"oid": old.id, "v": value, "n": num, "d": den, "w": withheld}
+                )  # fmt: skip
+            if len(inserts) >= CHUNK:
+                db.session.execute(insert(table), inserts)
+                result.inserted += len(inserts)
+                done += len(inserts)
+                inserts = []
+                if progress:
+                    progress(done)
+        if inserts:
+            db.session.execute(insert(table), inserts)
+            result.inserted += len(inserts)
+            done += len(inserts)
+        for start in range(0, len(history), CHUNK):
+            db.session.execute(insert(ObservationHistory.__table__), history[start : start + CHUNK])
+        for start in range(0, len(updates), CHUNK):
+            db.session.execute(update_stmt, updates[start : start + CHUNK])
+        done += len(updates)
+        result.rows += len(rows)
+        if progress:
+            progress(done)
+    from planner.monitoring.values import derive_parents
+
+    result.derived = derive_parents(result.keys)
+    return result
+
+
+def import_file(
+    path: Path, settings: Settings, progress: Callable[[str, int], None] | None = None
+) -> Result:
+    """Check and write a file in the current transaction (the caller commits or rolls back)."""
+    checker = check_file(path, settings, (lambda n: progress("check", n)) if progress else None)
+    if progress:
+        progress("write", 0)  # the last moment a progress report may be committed
+    return write(checker)

@@ -1,0 +1,268 @@
+"""Reading tables as German offices send them: CSV (``;`` or ``,``, UTF-8 with or without BOM
+or Windows-1252) and XLSX, numbers with decimal comma and thousands dots, ``-`` or ``.`` for
+missing and ``x`` or ``*`` for a value withheld for secrecy.
+
+Formats are readers in a registry (``READERS``), picked by the content of the file, not by
+its name. A reader yields rows as lists of cells; a cell is a str, a number or None."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+from planner.core.transaction import DomainError
+
+MAX_CELL = 2000
+MAX_COLUMNS = 500
+MAX_ABS = 1e12  # larger numbers are typing errors (and beyond what a float holds exactly)
+MISSING = frozenset({"", "-", ".", "–", "—"})
+WITHHELD = frozenset({"x", "X", "*"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_GERMAN_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_GERMAN = re.compile(r"^[+-]?\d+(,\d+)?$")
+_POINT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_ENGLISH_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+class TableError(DomainError):
+    """The file as a whole cannot be read (type, encoding, no header)."""
+
+
+class Withheld:
+    """A cell marked as withheld for secrecy."""
+
+
+WITHHELD_VALUE = Withheld()
+
+
+def parse_number(cell, decimal_comma: bool = True):
+    """A cell as float; None when missing; WITHHELD_VALUE for x/*; ValueError when no number."""
+    if cell is None:
+        return None
+    if isinstance(cell, bool):
+        raise ValueError
+    if isinstance(cell, int | float):
+        value = float(cell)
+    else:
+        text = str(cell).strip().replace("\u00a0", "").replace(" ", "")
+        if text in MISSING:
+            return None
+        if text in WITHHELD:
+            return WITHHELD_VALUE
+        if decimal_comma and _GERMAN_GROUPED.match(text):
+            value = float(text.replace(".", "").replace(",", "."))
+        elif decimal_comma and _GERMAN.match(text):
+            value = float(text.replace(",", "."))
+        elif _POINT.match(text):
+            value = float(text)
+        elif not decimal_comma and _ENGLISH_GROUPED.match(text):
+            value = float(text.replace(",", ""))
+        else:
+            raise ValueError
+    if math.isnan(value) or math.isinf(value) or abs(value) > MAX_ABS:
+        raise ValueError
+    return value
+
+
+def clean_text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    text = str(cell).strip()
+    return text
+
+
+def named_cell(cells: list, columns: dict[str, int], name: str) -> str:
+    """The text of the cell in the column called ``name`` ("" when there is none)."""
+    index = columns.get(name)
+    return clean_text(cells[index]) if index is not None and index < len(cells) else ""
+
+
+def has_control(text: str) -> bool:
+    return bool(_CONTROL.search(text))
+
+
+@dataclass
+class Table:
+    """An opened table: its header (lower-case names) and an iterator over the data rows
+    (numbered as the user sees them: the header is row 1)."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, list]]
+    decimal_comma: bool
+    kind: str
+    close: Callable[[], None] = lambda: None
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _open_csv(path: Path) -> Table:
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise TableError(_("Die Datei ist keine Textdatei (CSV) und keine Excel-Tabelle (XLSX)."))
+    text = _decode(raw)
+    del raw
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if not first:
+        raise TableError(_("Die Datei ist leer."))
+    counts = {sep: first.count(sep) for sep in (";", "\t", ",")}
+    delimiter = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header: list[str] | None = None
+    number = 0
+
+    try:
+        for cells in reader:
+            number += 1
+            if any(c.strip() for c in cells):
+                header = cells
+                break
+    except csv.Error as exc:
+        raise TableError(_("Die CSV-Datei ist beschädigt: %(e)s", e=str(exc)[:100])) from exc
+    if header is None:
+        raise TableError(_("Die Datei ist leer."))
+
+    def data():
+        nonlocal number
+        try:
+            for cells in reader:
+                number += 1
+                if any(c.strip() for c in cells):
+                    yield number, cells
+        except csv.Error as exc:
+            raise TableError(
+                _(
+                    "Zeile %(row)s: die CSV-Datei ist beschädigt (%(e)s).",
+                    row=number,
+                    e=str(exc)[:100],
+                )
+            ) from exc
+
+    return Table(
+        header=[clean_text(h).lower() for h in header],
+        rows=data(),
+        decimal_comma=delimiter != ",",
+        kind="csv",
+    )
+
+
+def _open_xlsx(path: Path) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise TableError(_("Die Excel-Datei kann nicht gelesen werden.")) from exc
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    header = None
+    number = 0
+    for cells in iterator:
+        number += 1
+        if any(c is not None and str(c).strip() for c in cells):
+            header = list(cells)
+            break
+    if header is None:
+        workbook.close()
+        raise TableError(_("Die Tabelle ist leer."))
+    while header and (header[-1] is None or not str(header[-1]).strip()):
+        header.pop()
+
+    def data():
+        nonlocal number
+        for cells in iterator:
+            number += 1
+            if any(c is not None and str(c).strip() for c in cells):
+                yield number, list(cells)
+
+    return Table(
+        header=[clean_text(h).lower() for h in header],
+        rows=data(),
+        decimal_comma=True,
+        kind="xlsx",
+        close=workbook.close,
+    )
+
+
+def _is_xlsx(path: Path) -> bool:
+    if not zipfile.is_zipfile(path):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+# readers by kind; ``open_table`` picks one by the content of the file
+READERS: dict[str, Callable[[Path], Table]] = {"csv": _open_csv, "xlsx": _open_xlsx}
+
+
+def open_table(path: Path) -> Table:
+    if path.stat().st_size == 0:
+        raise TableError(_("Die Datei ist leer."))
+    if _is_xlsx(path):
+        table = READERS["xlsx"](path)
+    elif zipfile.is_zipfile(path):
+        raise TableError(
+            _(
+                "Diese Datei ist ein Archiv, aber keine Excel-Tabelle. Bitte CSV oder XLSX hochladen."
+            )
+        )
+    else:
+        table = READERS["csv"](path)
+    if len(table.header) > MAX_COLUMNS:
+        table.close()
+        raise TableError(_("Die Tabelle hat mehr als %(n)s Spalten.", n=MAX_COLUMNS))
+    return table
+
+
+def write_csv(header: list[str], rows, out: io.StringIO) -> None:
+    """German CSV: ``;``, decimal comma (the caller formats numbers)."""
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+
+
+def german_number(value: float | None, decimals: int = 1) -> str:
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def csv_safe(text: str) -> str:
+    """Defuse spreadsheet formulas in text cells of an export (CSV injection)."""
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+def xlsx_bytes(header: list[str], rows, sheet_title: str = "Daten") -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([csv_safe(c) if isinstance(c, str) else c for c in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,477 @@
+"""Reading observations: the values of an indicator across areas, an area's profile, time
+series; values of parent areas summed from counts; secrecy of small counts."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.orm import aliased
+
+from planner.core.models import utcnow
+from planner.core.permissions import Permission, role_can
+from planner.extensions import db
+from planner.monitoring.models import (
+    Area,
+    Indicator,
+    Observation,
+    ObservationHistory,
+    ObservationState,
+    Polarity,
+)
+from planner.monitoring.tabular import german_number
+
+DEFAULT_SECRECY = 3
+
+
+def secrecy_limit() -> int:
+    return int(current_app.config.get("SECRECY_MIN_COUNT", DEFAULT_SECRECY))
+
+
+def sees_secret(user) -> bool:
+    return role_can(getattr(user, "role", None), Permission.MONITORING_SECRET)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A value as one user may see it."""
+
+    value: float | None  # None when missing, withheld or secret for this user
+    text: str
+    secret: bool = False  # rests on a small count (shown only to planners, marked)
+    withheld: bool = False  # withheld by the supplier ("x")
+    provisional: bool = False
+    derived: bool = False
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+MISSING = Shown(None, "–")
+
+
+def show(obs, indicator: Indicator, user, limit: int | None = None) -> Shown:
+    """``obs`` has value, numerator, denominator, withheld, state, derived (row or object)."""
+    if obs is None:
+        return MISSING
+    limit = secrecy_limit() if limit is None else limit
+    provisional = str(obs.state) == ObservationState.PROVISIONAL.value
+    if obs.withheld:
+        return Shown(None, "x", withheld=True, provisional=provisional)
+    secret = obs.numerator is not None and obs.numerator < limit
+    if secret and not sees_secret(user):
+        return Shown(None, "x", secret=True, provisional=provisional)
+    if obs.value is None:
+        return MISSING
+    return Shown(
+        obs.value,
+        german_number(obs.value, indicator.decimals),
+        secret=secret,
+        provisional=provisional,
+        derived=bool(obs.derived),
+        numerator=obs.numerator,
+        denominator=obs.denominator,
+    )
+
+
+# --- the area tree ---------------------------------------------------------------------
+
+
+def levels() -> list[str]:
+    """Level names from the top down."""
+    rows = db.session.execute(
+        select(Area.level, func.min(Area.depth))
+        .group_by(Area.level)
+        .order_by(func.min(Area.depth), Area.level)
+    )
+    return [level for level, _depth in rows]
+
+
+def root_area() -> Area | None:
+    return db.session.scalar(
+        select(Area).where(Area.parent_id.is_(None)).order_by(Area.depth, Area.id).limit(1)
+    )
+
+
+def ancestors(area: Area) -> list[Area]:
+    """From the root down to the parent (at most 20 levels)."""
+    chain, current = [], area.parent
+    while current is not None and len(chain) < 20:
+        chain.append(current)
+        current = current.parent
+    return list(reversed(chain))
+
+
+def descendant_ids(root_id: int) -> set[int]:
+    children = defaultdict(list)
+    for aid, parent in db.session.execute(select(Area.id, Area.parent_id)):
+        children[parent].append(aid)
+    found, todo = set(), [root_id]
+    while todo:
+        current = todo.pop()
+        for child in children.get(current, ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+# --- parents from counts ---------------------------------------------------------------
+
+
+def derive_parents(keys: dict[int, set[str]]) -> int:
+    """Sum numerator and denominator of the areas below into each parent that has no
+    delivered value of its own (never average rates). A parent gets a value only when every
+    area directly below it has counts (a withheld or missing child leaves it open). Returns
+    the number of derived values written."""
+    if not keys:
+        return 0
+    computed = {
+        iid: factor
+        for iid, factor in db.session.execute(
+            select(Indicator.id, Indicator.factor).where(
+                Indicator.id.in_(list(keys)), Indicator.computed.is_(True)
+            )
+        )
+    }
+    if not computed:
+        return 0
+    parent_of, depth_of = {}, {}
+    children = defaultdict(list)
+    for aid, parent, depth in db.session.execute(select(Area.id, Area.parent_id, Area.depth)):
+        parent_of[aid] = parent
+        depth_of[aid] = depth
+        if parent is not None:
+            children[parent].append(aid)
+    parents_deepest_first = sorted(children, key=lambda a: -depth_of.get(a, 0))
+    table = Observation.__table__
+    now = utcnow()
+    written = 0
+    for iid, factor in computed.items():
+        periods = sorted(keys[iid])
+        rows = defaultdict(list)
+        for start in range(0, len(periods), 200):
+            for row in db.session.execute(
+                select(
+                    table.c.id, table.c.area_id, table.c.period, table.c.numerator,
+                    table.c.denominator, table.c.derived, table.c.withheld, table.c.state,
+                ).where(table.c.indicator_id == iid, table.c.period.in_(periods[start : start + 200]))
+            ):  # fmt: skip
+                rows[row.period].append(row)
+        inserts, updates, stale = [], [], []
+        for period in periods:
+            totals: dict[int, tuple[float, float, bool]] = {}
+            own: set[int] = set()
+            derived_ids: dict[int, int] = {}
+            for row in rows.get(period, ()):
+                if row.derived:
+                    derived_ids[row.area_id] = row.id
+                    continue
+                own.add(row.area_id)
+                if not row.withheld and row.numerator is not None and row.denominator is not None:
+                    totals[row.area_id] = (
+                        row.numerator,
+                        row.denominator,
+                        row.state == ObservationState.PROVISIONAL.value,
+                    )
+            for parent in parents_deepest_first:
+                if parent in own:
+                    continue
+                kids = children[parent]
+                if all(k in totals for k in kids):
+                    totals[parent] = (
+                        sum(totals[k][0] for k in kids),
+                        sum(totals[k][1] for k in kids),
+                        any(totals[k][2] for k in kids),
+                    )
+            for area_id, (num, den, provisional) in totals.items():
+                if area_id in own:
+                    continue
+                value = num / den * factor if den else None
+                state = (
+                    ObservationState.PROVISIONAL if provisional else ObservationState.FINAL
+                ).value
+                if area_id in derived_ids:
+                    updates.append(
+                        {
+                            "oid": derived_ids.pop(area_id),
+                            "v": value,
+                            "n": num,
+                            "d": den,
+                            "s": state,
+                        }
+                    )
+                else:
+                    inserts.append(
+                        {"indicator_id": iid, "area_id": area_id, "period": period, "value": value,
+                         "numerator": num, "denominator": den, "withheld": False, "derived": True,
+                         "state": state, "updated_at": now}
+                    )  # fmt: skip
+            stale.extend(derived_ids.values())
+        if inserts:
+            db.session.execute(insert(table), inserts)
+        if updates:
+            from sqlalchemy import bindparam
+
+            db.session.execute(
+                update(table)
+                .where(table.c.id == bindparam("oid"))
+                .values(value=bindparam("v"), numerator=bindparam("n"),
+                        denominator=bindparam("d"), state=bindparam("s"), updated_at=now),
+                updates,
+            )  # fmt: skip
+        for start in range(0, len(stale), 500):
+            db.session.execute(delete(table).where(table.c.id.in_(stale[start : start + 500])))
+        written += len(inserts) + len(updates)
+    return written
+
+
+def refresh_periods(indicator_ids) -> None:
+    """Keep each indicator's list of periods with values (after an import)."""
+    for iid in indicator_ids:
+        periods = db.session.scalars(
+            select(Observation.period)
+            .where(Observation.indicator_id == iid)
+            .distinct()
+            .order_by(Observation.period)
+        ).all()
+        db.session.execute(
+            update(Indicator).where(Indicator.id == iid).values(periods=list(periods))
+        )
+
+
+# --- an indicator across areas ----------------------------------------------------------
+
+
+@dataclass
+class TableRow:
+    area: Area
+    shown: Shown
+    difference: float | None
+    flag: str | None  # "ungünstig" / "günstig" when more than one standard deviation away
+
+
+@dataclass
+class AreaTable:
+    indicator: Indicator
+    level: str
+    period: str
+    reference: Area | None
+    reference_value: Shown
+    rows: list[TableRow]
+    mean: float | None
+    stdev: float | None
+
+
+SORTS = ("name", "wert", "abweichung")
+
+
+def area_filter(stmt, level: str, within: Area | None):
+    stmt = stmt.where(Area.level == level)
+    if within is not None:
+        ids = descendant_ids(within.id)
+        stmt = stmt.where(Area.id.in_(ids or {-1}))
+    return stmt
+
+
+def indicator_table(
+    indicator: Indicator,
+    level: str,
+    period: str,
+    user,
+    within: Area | None = None,
+    sort: str = "name",
+    descending: bool = False,
+    limit: int = 2000,
+) -> AreaTable:
+    """Every area of a level with its value, the reference (Kreis) value, the difference and a
+    deviation flag (more than one standard deviation from the mean of the areas)."""
+    obs = aliased(Observation)
+    stmt = (
+        select(Area, obs)
+        .outerjoin(
+            obs,
+            and_(obs.area_id == Area.id, obs.indicator_id == indicator.id, obs.period == period),
+        )
+        .order_by(Area.name, Area.id)
+        .limit(limit)
+    )
+    stmt = area_filter(stmt, level, within)
+    limit_count = secrecy_limit()
+    pairs = [(area, show(o, indicator, user, limit_count)) for area, o in db.session.execute(stmt)]
+    reference = within or root_area()
+    ref_obs = None
+    if reference is not None:
+        ref_obs = db.session.scalar(
+            select(Observation).where(
+                Observation.indicator_id == indicator.id,
+                Observation.area_id == reference.id,
+                Observation.period == period,
+            )
+        )
+    ref_shown = show(ref_obs, indicator, user, limit_count)
+    values = [s.value for _a, s in pairs if s.value is not None]
+    mean = statistics.fmean(values) if values else None
+    stdev = statistics.stdev(values) if len(values) > 1 else None
+    sign = 1 if indicator.polarity == Polarity.HIGHER_IS_WORSE else -1
+    rows = []
+    for area, shown in pairs:
+        difference = (
+            shown.value - ref_shown.value
+            if shown.value is not None and ref_shown.value is not None
+            else None
+        )
+        flag = None
+        if shown.value is not None and stdev:
+            z = (shown.value - mean) / stdev * sign
+            if z > 1:
+                flag = _("ungünstig")
+            elif z < -1:
+                flag = _("günstig")
+        rows.append(TableRow(area, shown, difference, flag))
+    if sort == "wert":
+        rows.sort(key=lambda r: (r.shown.value is None, r.shown.value or 0), reverse=False)
+    elif sort == "abweichung":
+        rows.sort(key=lambda r: (r.difference is None, r.difference or 0))
+    if descending:
+        present = [
+            r for r in rows if (r.shown.value if sort == "wert" else r.difference) is not None
+        ]
+        absent = [r for r in rows if r not in present]
+        rows = list(reversed(present)) + absent if sort != "name" else list(reversed(rows))
+    return AreaTable(indicator, level, period, reference, ref_shown, rows, mean, stdev)
+
+
+# --- an area's profile -----------------------------------------------------------------
+
+
+@dataclass
+class ProfileRow:
+    indicator: Indicator
+    period: str
+    value: Shown
+    previous: Shown
+    previous_period: str | None
+    trend: str | None  # "besser", "schlechter", "gleich"
+    parent: Shown
+    root: Shown
+
+
+def _latest_two(area_ids: list[int]):
+    ranked = (
+        select(
+            Observation,
+            func.row_number()
+            .over(
+                partition_by=(Observation.area_id, Observation.indicator_id),
+                order_by=Observation.period.desc(),
+            )
+            .label("rank"),
+        )
+        .where(Observation.area_id.in_(area_ids))
+        .subquery()
+    )
+    latest = aliased(Observation, ranked)
+    return db.session.execute(select(latest, ranked.c.rank).where(ranked.c.rank <= 2)).all()
+
+
+def profile(area: Area, user) -> list[ProfileRow]:
+    """The latest value of every indicator for the area, beside the same period's value of its
+    parent and of the Kreis, with the trend since the period before."""
+    root = root_area()
+    ids = [area.id]
+    parent_id = area.parent_id
+    if parent_id:
+        ids.append(parent_id)
+    if root is not None and root.id not in ids:
+        ids.append(root.id)
+    own = {}
+    for obs, rank in _latest_two([area.id]):
+        own.setdefault(obs.indicator_id, {})[rank] = obs
+    if not own:
+        return []
+    indicators = {
+        i.id: i for i in db.session.scalars(select(Indicator).where(Indicator.id.in_(list(own))))
+    }
+    others = defaultdict(dict)
+    other_ids = [i for i in ids if i != area.id]
+    if other_ids:
+        periods = {o[1].period for o in own.values() if 1 in o}
+        for obs in db.session.scalars(
+            select(Observation).where(
+                Observation.area_id.in_(other_ids),
+                Observation.indicator_id.in_(list(own)),
+                Observation.period.in_(periods),
+            )
+        ):
+            others[(obs.area_id, obs.indicator_id)][obs.period] = obs
+    limit = secrecy_limit()
+    rows = []
+    for iid, ranks in own.items():
+        indicator = indicators[iid]
+        latest, previous = ranks.get(1), ranks.get(2)
+        value = show(latest, indicator, user, limit)
+        before = show(previous, indicator, user, limit)
+        trend = None
+        if value.value is not None and before.value is not None:
+            change = value.value - before.value
+            if abs(change) < 10 ** -(indicator.decimals + 1):
+                trend = "gleich"
+            else:
+                worse = (change > 0) == (indicator.polarity == Polarity.HIGHER_IS_WORSE)
+                trend = "schlechter" if worse else "besser"
+        rows.append(
+            ProfileRow(
+                indicator=indicator,
+                period=latest.period,
+                value=value,
+                previous=before,
+                previous_period=previous.period if previous else None,
+                trend=trend,
+                parent=show(others[(parent_id, iid)].get(latest.period), indicator, user, limit)
+                if parent_id
+                else MISSING,
+                root=show(others[(root.id, iid)].get(latest.period), indicator, user, limit)
+                if root and root.id != area.id
+                else value,
+            )
+        )
+    rows.sort(key=lambda r: ((r.indicator.topic or "~"), r.indicator.code))
+    return rows
+
+
+# --- time series -----------------------------------------------------------------------
+
+
+def series(indicator: Indicator, areas: list[Area], user) -> dict[int, list[tuple[str, Shown]]]:
+    limit = secrecy_limit()
+    out: dict[int, list[tuple[str, Shown]]] = {a.id: [] for a in areas}
+    for obs in db.session.scalars(
+        select(Observation)
+        .where(
+            Observation.indicator_id == indicator.id, Observation.area_id.in_([a.id for a in areas])
+        )
+        .order_by(Observation.period)
+    ):
+        out[obs.area_id].append((obs.period, show(obs, indicator, user, limit)))
+    return out
+
+
+def history_of(observation_id: int) -> list[ObservationHistory]:
+    return db.session.scalars(
+        select(ObservationHistory)
+        .where(ObservationHistory.observation_id == observation_id)
+        .order_by(ObservationHistory.replaced_at.desc(), ObservationHistory.id.desc())
+        .limit(100)
+    ).all()
+
+
+def data_state() -> datetime | None:
+    """When the data last changed (the newest import), for extracts and index runs."""
+    from planner.monitoring.models import ImportJob
+
+    return db.session.scalar(select(func.max(ImportJob.finished_at)))
