@@ -148,7 +148,7 @@ def line_chart(
     values = [v for _n, points in series for _p, v in points if v is not None]
     if not periods or not values:
         return Markup("")
-    w, h, left, right, top, bottom = 720, 320, 70, 20, 20, 60
+    w, h, left, right, top, bottom = 720, 340, 70, 20, 20, 80
     low, high = min(values), max(values)
     if low == high:
         low, high = low - 1, high + 1
@@ -203,13 +203,13 @@ def line_chart(
                 parts.append(
                     f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{colour}"><title>{escape(name)}, {escape(p)}: {escape(german_number(v, decimals))} {escape(unit)}</title></circle>'
                 )
-        ly = h - 22 + 0 * n
-        lx = left + n * 110
+        ly = h - 36 + (n // 3) * 20
+        lx = left + (n % 3) * 210
         parts.append(
             f'<line x1="{lx}" x2="{lx + 24}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="3" stroke-dasharray="{dash}"/>'
         )
         parts.append(
-            f'<text x="{lx + 28}" y="{ly + 4}" font-size="12" fill="#333">{escape(name[:14])}</text>'
+            f'<text x="{lx + 28}" y="{ly + 4}" font-size="12" fill="#333">{escape(name[:24])}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

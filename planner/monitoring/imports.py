@@ -294,7 +294,10 @@ def check_file(
 ) -> _Checker:
     """Read and check the whole file; raises ImportFailed with every problem found."""
     checker = _Checker(settings)
-    table = tabular.open_table(path)
+    try:
+        table = tabular.open_table(path)
+    except tabular.TableError as exc:
+        raise ImportFailed([Problem(1, "", str(exc))], 1) from exc
     try:
         header = table.header
 
@@ -305,6 +308,8 @@ def check_file(
             _check_wide(checker, table, name, progress)
         else:
             _check_long(checker, table, name, progress)
+    except tabular.TableError as exc:
+        raise ImportFailed([*checker.problems, Problem(0, "", str(exc))][:MAX_PROBLEMS], checker.count + 1) from exc
     finally:
         table.close()
     if checker.count:

@@ -59,10 +59,7 @@ def create_job(
     size = stored.size
     path = files.blob_path(stored.sha256)
     if stored.mime_type.startswith("text/"):
-        with path.open("rb") as handle:
-            job.total = max(
-                sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 1
-            )
+        job.total = max(_line_count(path) - 1, 1)  # the header is no value
     job.phase = (
         "background"
         if size > current_app.config.get("IMPORT_BACKGROUND_BYTES", DEFAULT_BACKGROUND_BYTES)
@@ -70,6 +67,15 @@ def create_job(
     )
     db.session.flush()
     return job
+
+
+def _line_count(path: Path) -> int:
+    lines, last = 0, b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
 
 
 def detect_layout(path: Path) -> str:
