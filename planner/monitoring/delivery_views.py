@@ -36,6 +36,7 @@ def delivery_overview():
         by_org=by_org,
         more=more,
         page=deliveries.recent_deliveries(page_arg(), state or None, id_arg("organisation"), today),
+        organisation_id=id_arg("organisation"),
         state=state,
         states=[
             ("", _("alle")),

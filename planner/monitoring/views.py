@@ -290,8 +290,9 @@ def indicator_table(indicator_id: int):
     form, level, period, within = _view_form(indicator)
     table = None
     if level and period:
-        table = values.indicator_table(indicator, level, period, current_user, within,
-                                       form.sortierung.data or "name", bool(form.absteigend.data))  # fmt: skip
+        sort = form.sortierung.data if form.sortierung.data in values.SORTS else "name"
+        table = values.indicator_table(indicator, level, period, current_user, within, sort,
+                                       form.absteigend.data is True)  # fmt: skip
     return render_template(
         "monitoring/indicator_table.html", indicator=indicator, form=form, table=table
     )
@@ -314,8 +315,9 @@ def indicator_map(indicator_id: int):
             )
         }
         present = [r.shown.value for r in table.rows if r.shown.value is not None]
-        method = form.methode.data or "quantile"
-        classes = int(form.klassen.data or 5)
+        method = form.methode.data if form.methode.data in charts.METHODS else "quantile"
+        classes = int(form.klassen.data) if form.klassen.data in ("3", "4", "5", "6", "7") else 5
+        form.methode.data, form.klassen.data = method, str(classes)
         breaks = charts.breaks_for(present, method, classes)
         colours = charts.palette(len(breaks) + 1)
         legend = charts.legend(present, breaks, indicator.decimals, colours) if present else []

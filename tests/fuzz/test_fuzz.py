@@ -31,6 +31,7 @@ from tests.factories import (
     ResolutionFactory,
     UserFactory,
 )
+from tests.monitoring import world as monitoring_world
 from tests.routes import route_value
 
 EXAMPLES = 6  # random examples per route and role, after the systematic pass
@@ -116,6 +117,19 @@ BASELINE = {
     "end_date": "2024-12-31",
     "template": "standard",
     "phase": "1",
+    "code": "F-1",
+    "level": "Sozialraum",
+    "indicators": "SGB2",
+    "period": "2020",
+    "first_period": "2024",
+    "period_from": "2019",
+    "period_to": "2020",
+    "unit": "%",
+    "factor": "100",
+    "polarity": "higher_is_worse",
+    "periodicity": "jaehrlich",
+    "layout": "auto",
+    "file_format": "csv",
 }
 EXTRA_KEYS = ["page", "q", "jahr", "monat", "art", "datum", "next", "endpoint", "_method",
               "_external", "_anchor", "revoke", "format"]  # fmt: skip
@@ -174,9 +188,10 @@ def test_no_input_gives_a_server_error(app, db, client, role):
     process_services.create_process(
         process_services.ProcessData(title="Fuzz-Prozess", start_date=date(2024, 1, 1)), "standard"
     )
+    monitoring = monitoring_world.build(org)
     _db.session.commit()
     names = field_names()
-    ids = {"deadline_id": own.id, "user_id": None, "token": "x", "action": "erledigt"}
+    ids = {"deadline_id": own.id, "user_id": None, "token": "x", "action": "erledigt", **monitoring}
 
     def login():
         if role is None:
