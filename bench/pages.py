@@ -41,10 +41,21 @@ def _feed_url(role: str) -> Callable[[], str]:
     return url
 
 
+def _area_url(code: str | None) -> Callable[[], str]:
+    def url() -> str:
+        from planner.monitoring.models import Area
+
+        stmt = select(Area.id).where(Area.code == code) if code else select(Area.id).where(Area.parent_id.is_(None))
+        return f"/raeume/{db.session.scalar(stmt.limit(1))}"
+
+    return url
+
+
 def _pages() -> list[BenchPage]:
     from bench.deadlines import TODAY
     from planner.accounts.models import User
     from planner.deadlines.models import Deadline
+    from planner.monitoring.models import Delivery, IndexRun
     from planner.process.models import Process, Step
 
     return [
@@ -103,6 +114,24 @@ def _pages() -> list[BenchPage]:
         BenchPage("step page", _first(Step, "/prozessschritte/")),
         BenchPage("step form", _first(Step, "/prozessschritte/", "/bearbeiten")),
         BenchPage("dashboard (planner, tasks)", "/", "planner"),
+        # monitoring (issue 8)
+        BenchPage("indicators", "/indikatoren/"),
+        BenchPage("indicator sheet", "/indikatoren/1"),
+        BenchPage("indicator table", "/indikatoren/1/tabelle"),
+        BenchPage("indicator table (viewer, sorted)", "/indikatoren/2/tabelle?sortierung=wert&absteigend=y", "viewer"),
+        BenchPage("indicator map", "/indikatoren/1/karte"),
+        BenchPage("indicator map (std. dev.)", "/indikatoren/3/karte?methode=stdabw&klassen=4", "participant"),
+        BenchPage("time series (3 areas)", "/indikatoren/1/verlauf?raeume=SR000001,SR000002,SR000003"),
+        BenchPage("area profile (Sozialraum)", _area_url("SR000001")),
+        BenchPage("area profile (top)", _area_url(None)),
+        BenchPage("areas", "/raeume/"),
+        BenchPage("areas, level", "/raeume/?ebene=Sozialraum"),
+        BenchPage("index runs", "/index/"),
+        BenchPage("index page", _first(IndexRun, "/index/")),
+        BenchPage("deliveries (planner)", "/lieferungen/", "planner"),
+        BenchPage("Meine Lieferungen (supplier)", "/meine-lieferungen", "supplier"),
+        BenchPage("delivery page", _first(Delivery, "/lieferungen/")),
+        BenchPage("lookup, areas", "/suche/raeume?q=sozialraum+0001", "planner"),
     ]
 
 

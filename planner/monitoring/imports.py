@@ -99,6 +99,7 @@ class Result:
     withheld: int = 0
     derived: int = 0
     keys: dict[int, set[str]] = field(default_factory=dict)  # indicator id -> periods
+    counted: dict[int, set[str]] = field(default_factory=dict)  # those with counts
 
 
 def column_letter(index: int) -> str:
@@ -309,7 +310,9 @@ def check_file(
         else:
             _check_long(checker, table, name, progress)
     except tabular.TableError as exc:
-        raise ImportFailed([*checker.problems, Problem(0, "", str(exc))][:MAX_PROBLEMS], checker.count + 1) from exc
+        raise ImportFailed(
+            [*checker.problems, Problem(0, "", str(exc))][:MAX_PROBLEMS], checker.count + 1
+        ) from exc
     finally:
         table.close()
     if checker.count:
@@ -451,6 +454,11 @@ def write(checker: _Checker, progress: Callable[[int], None] | None = None) -> R
     for iid, rows in checker.rows.items():
         period_codes = sorted({checker.periods[p] for p in set(rows.period)})
         result.keys[iid] = set(period_codes)
+        counted = {
+            checker.periods[rows.period[i]] for i in range(len(rows)) if not math.isnan(rows.num[i])
+        }
+        if counted:
+            result.counted[iid] = counted
         existing = {}
         for start in range(0, len(period_codes), 200):
             for obs in db.session.execute(
@@ -511,7 +519,7 @@ def write(checker: _Checker, progress: Callable[[int], None] | None = None) -> R
             progress(done)
     from planner.monitoring.values import derive_parents
 
-    result.derived = derive_parents(result.keys)
+    result.derived = derive_parents(result.counted)
     return result
 
 
