@@ -241,8 +241,8 @@ def import_reset(app) -> None:
     rows into the same table (executemany on SQLite, COPY on PostgreSQL): the baseline."""
     with app.app_context():
         _clear()
-        ids = {c: i for i, c in db.session.execute(select(Indicator.code, Indicator.id))}
-        area_ids = {c: i for i, c in db.session.execute(select(Area.code, Area.id))}
+        ids = dict(db.session.execute(select(Indicator.code, Indicator.id)).all())
+        area_ids = dict(db.session.execute(select(Area.code, Area.id)).all())
         handle = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8")
         handle.write("indikator;raum;zeitraum;wert\n")
         plain = []

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import Organisation
 from planner.core.models import utcnow
@@ -260,6 +261,7 @@ def mark_checked(delivery: Delivery, user) -> None:
 def deliveries_of_organisation(org_id: int, page: int) -> Page:
     stmt = (
         select(Delivery)
+        .options(joinedload(Delivery.schedule))
         .where(Delivery.organisation_id == org_id)
         .order_by(Delivery.due_date.desc(), Delivery.id.desc())
     )
@@ -269,6 +271,7 @@ def deliveries_of_organisation(org_id: int, page: int) -> Page:
 def open_deliveries(org_id: int, limit: int = 20) -> list[Delivery]:
     return db.session.scalars(
         select(Delivery)
+        .options(joinedload(Delivery.schedule))
         .where(Delivery.organisation_id == org_id, Delivery.state == DeliveryState.EXPECTED)
         .order_by(Delivery.due_date, Delivery.id)
         .limit(limit)
@@ -329,7 +332,11 @@ def completeness(
 
 
 def recent_deliveries(page: int, state: str | None, org_id: int | None, today: date) -> Page:
-    stmt = select(Delivery).order_by(Delivery.due_date.desc(), Delivery.id.desc())
+    stmt = (
+        select(Delivery)
+        .options(joinedload(Delivery.schedule), joinedload(Delivery.organisation))
+        .order_by(Delivery.due_date.desc(), Delivery.id.desc())
+    )
     if state == "verspaetet":
         stmt = stmt.where(
             or_(

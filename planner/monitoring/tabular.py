@@ -244,6 +244,8 @@ def write_csv(header: list[str], rows, out: io.StringIO) -> None:
 def german_number(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return ""
+    if round(value, decimals) == 0:
+        value = 0.0  # no "-0,00"
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
