@@ -230,18 +230,12 @@ def derive_parents(keys: dict[int, set[str]]) -> int:
     return written
 
 
-def refresh_periods(indicator_ids) -> None:
-    """Keep each indicator's list of periods with values (after an import)."""
-    for iid in indicator_ids:
-        periods = db.session.scalars(
-            select(Observation.period)
-            .where(Observation.indicator_id == iid)
-            .distinct()
-            .order_by(Observation.period)
-        ).all()
-        db.session.execute(
-            update(Indicator).where(Indicator.id == iid).values(periods=list(periods))
-        )
+def refresh_periods(keys: dict[int, set[str]]) -> None:
+    """Keep each indicator's list of periods with values: the stored list joined with the
+    periods an import brought (imports add or correct values, they never remove a period)."""
+    for indicator in db.session.scalars(select(Indicator).where(Indicator.id.in_(list(keys)))):
+        indicator.periods = sorted(set(indicator.periods or []) | set(keys[indicator.id]))
+    db.session.flush()
 
 
 # --- an indicator across areas ----------------------------------------------------------
