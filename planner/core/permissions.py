@@ -69,7 +69,9 @@ PERMISSION_LABELS = {
     Permission.PERSONS_VIEW: _l("Ansprechpersonen und ihre Kontaktdaten sehen"),
     Permission.PROCESS_VIEW: _l("Gremien, Vorlagen, Beschlüsse und Prozessplan sehen"),
     Permission.PRIVACY_MANAGE: _l("Datenschutz: Auskunft und Löschung (Art. 15 und 17 DSGVO)"),
-    Permission.MONITORING_VIEW: _l("Sozialmonitoring sehen: Räume, Indikatoren, Tabellen, Karten, Index"),
+    Permission.MONITORING_VIEW: _l(
+        "Sozialmonitoring sehen: Räume, Indikatoren, Tabellen, Karten, Index"
+    ),
     Permission.MONITORING_SECRET: _l("Geheim zu haltende Werte (kleine Fallzahlen) sehen"),
     Permission.MONITORING_EXTRACT: _l("Datenauszüge herunterladen (protokolliert)"),
     Permission.DELIVERIES_OWN: _l("Datenlieferungen der eigenen Organisation hochladen"),

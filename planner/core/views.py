@@ -8,7 +8,9 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     jsonify,
+    redirect,
     render_template,
     request,
     url_for,
@@ -33,15 +35,40 @@ def form_page(form, heading: str, back: str, **extra):
     ), 422 if form.errors else 200
 
 
+def delete_or_explain(action, done: str, to: str, back: str):
+    """A button's POST that a rule may refuse (delete, mark as checked): the service call and
+    one commit, or the reason (a DomainError) as a message on the page it came from."""
+    from planner.core.forms import Form
+    from planner.core.transaction import DomainError
+
+    if not Form().validate_on_submit():
+        abort(400)
+    try:
+        action()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(to)
+
+
+def download(body, filename: str, mimetype: str, *, private: bool = False) -> Response:
+    """A file to save (CSV, XLSX, JSON): ``private`` ones are never cached."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if private:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def json_download(data, filename: str) -> Response:
     """A JSON document as a download (DSGVO exports): UTF-8, readable, never cached."""
     import json
 
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    response = Response(body, mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return download(body, filename, "application/json", private=True)
 
 
 @bp.route("/")

@@ -233,18 +233,17 @@ def index_run(
         from_period = parse_period(from_period).code if from_period else None
         spec = index.IndexSpec(codes=[c.strip() for c in indicators.split(",") if c.strip()], level=level,
                                period=period, from_period=from_period, min_population=min_population)  # fmt: skip
-        codes, rows = index.compute(spec)
-        index.run_index(spec, name or f"Index {period} ({level})", computed=(codes, rows))
+        run = index.run_index(spec, name or f"Index {period} ({level})")
     except (DomainError, PeriodError) as exc:
         _fail(exc)
-    header, lines = index.csv_rows(codes, rows, bool(from_period))
+    header, lines = index.run_table(run)
     buffer = io.StringIO()
     write_csv(header, lines, buffer)
     out.write_text(buffer.getvalue(), encoding="utf-8")
     db.session.commit()
-    rated = sum(1 for r in rows if r.status_class)
+    rated = sum(1 for r in run.results if r.status_class)
     click.echo(
-        f"Index: {rated} Räume bewertet, {len(rows) - rated} ohne Bewertung; geschrieben nach {out}."
+        f"Index: {rated} Räume bewertet, {len(run.results) - rated} ohne Bewertung; geschrieben nach {out}."
     )
 
 

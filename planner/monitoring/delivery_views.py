@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from planner.core.forms import Form, options
 from planner.core.permissions import Permission, can, requires
-from planner.core.transaction import DomainError, commit_or_show
+from planner.core.transaction import commit_or_show
 from planner.core.urls import id_arg, page_arg
-from planner.core.views import form_page
+from planner.core.views import delete_or_explain, download, form_page
 from planner.deadlines.services import today_in_berlin
 from planner.extensions import db
 from planner.monitoring import bp, deliveries, jobs
@@ -105,17 +105,13 @@ def schedule_form(schedule_id: int | None = None):
 @requires(Permission.DOMAIN_EDIT)
 def schedule_delete(schedule_id: int):
     schedule = db.get_or_404(DeliverySchedule, schedule_id)
-    if not Form().validate_on_submit():
-        abort(400)
-    try:
-        deliveries.delete_schedule(schedule)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Der Lieferplan wurde gelöscht."), "success")
-    return redirect(url_for("monitoring.schedule_list"))
+    back = url_for("monitoring.schedule_list")
+    return delete_or_explain(
+        lambda: deliveries.delete_schedule(schedule),
+        _("Der Lieferplan wurde gelöscht."),
+        back,
+        back,
+    )
 
 
 def _delivery_or_404(delivery_id: int):
@@ -128,27 +124,29 @@ def _delivery_or_404(delivery_id: int):
 @bp.route("/lieferungen/<id:delivery_id>")
 @requires(Permission.DASHBOARD_VIEW)
 def delivery_detail(delivery_id: int):
-    delivery = _delivery_or_404(delivery_id)
+    return _delivery_page(
+        _delivery_or_404(delivery_id), DeliveryUploadForm(formdata=None), page_arg()
+    )
+
+
+def _delivery_page(delivery, form: DeliveryUploadForm, page: int):
     return render_template(
         "monitoring/delivery_detail.html",
         delivery=delivery,
-        form=DeliveryUploadForm(formdata=None),
-        jobs_page=jobs.jobs_page(current_user, page_arg(), delivery_id=delivery.id),
+        form=form,
+        jobs_page=jobs.jobs_page(current_user, page, delivery_id=delivery.id),
         action_form=Form(),
         today=today_in_berlin(),
         areas=len(deliveries.schedule_areas(delivery.schedule)),
         is_stale=jobs.is_stale,
-    )
+    ), 422 if form.errors else 200
 
 
 @bp.route("/lieferungen/<id:delivery_id>/vorlage.<any(csv, xlsx):kind>")
 @requires(Permission.DASHBOARD_VIEW)
 def delivery_template(delivery_id: int, kind: str):
     delivery = _delivery_or_404(delivery_id)
-    body, filename, mimetype = deliveries.template(delivery, kind)
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(*deliveries.template(delivery, kind))
 
 
 @bp.route("/lieferungen/<id:delivery_id>/hochladen", methods=["POST"])
@@ -166,33 +164,16 @@ def delivery_upload(delivery_id: int):
         if ok:
             jobs.start(job)
             return redirect(url_for("monitoring.job_detail", job_id=job.id))
-    return render_template(
-        "monitoring/delivery_detail.html",
-        delivery=delivery,
-        form=form,
-        jobs_page=jobs.jobs_page(current_user, 1, delivery_id=delivery.id),
-        action_form=Form(),
-        today=today_in_berlin(),
-        areas=len(deliveries.schedule_areas(delivery.schedule)),
-        is_stale=jobs.is_stale,
-    ), 422
+    return _delivery_page(delivery, form, 1)
 
 
 @bp.route("/lieferungen/<id:delivery_id>/geprueft", methods=["POST"])
 @requires(Permission.DOMAIN_EDIT)
 def delivery_check(delivery_id: int):
     delivery = _delivery_or_404(delivery_id)
-    if not Form().validate_on_submit():
-        abort(400)
-    try:
-        deliveries.mark_checked(delivery, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Die Lieferung ist als geprüft markiert."), "success")
-    return redirect(url_for("monitoring.delivery_detail", delivery_id=delivery.id))
+    back = url_for("monitoring.delivery_detail", delivery_id=delivery.id)
+    return delete_or_explain(lambda: deliveries.mark_checked(delivery, current_user),
+                             _("Die Lieferung ist als geprüft markiert."), back, back)  # fmt: skip
 
 
 @bp.route("/meine-lieferungen")

@@ -217,9 +217,9 @@ def compute(spec: IndexSpec) -> tuple[list[Indicator], list[Row]]:
     return indicators, rows
 
 
-def run_index(spec: IndexSpec, name: str, user=None, computed=None) -> IndexRun:
-    """Compute (unless given) and store a run with its inputs (flushes; the caller commits)."""
-    indicators, rows = computed or compute(spec)
+def run_index(spec: IndexSpec, name: str, user=None) -> IndexRun:
+    """Compute and store a run with its inputs (flushes; the caller commits)."""
+    indicators, rows = compute(spec)
     state = data_state()
     run = IndexRun(
         name=name.strip() or _("Index %(p)s", p=spec.period),
@@ -259,31 +259,28 @@ def run_index(spec: IndexSpec, name: str, user=None, computed=None) -> IndexRun:
     return run
 
 
-def csv_rows(
-    indicators: list[Indicator], rows: list[Row], dynamics: bool
-) -> tuple[list[str], list[list]]:
-    """The CLI's table: area, z_<code>..., sum, index, class, reason (+ dynamics, type)."""
-    header = ["area", "name", *[f"z_{i.code}" for i in indicators], "sum", "index", "class"]
+def run_table(run: IndexRun) -> tuple[list[str], list[list[str]]]:
+    """A stored run as a table (CSV of the page and of the CLI): area, name, z_<code> per
+    indicator, sum, index, class; with a comparison period dz_<code>, dyn_sum, dyn_index,
+    dyn_class, type; last the reason an area was not rated. Decimal comma, as in the imports."""
+    codes = [i["code"] for i in run.settings.get("indicators", [])]
+    dynamics = bool(run.from_period)
+    header = ["area", "name", *[f"z_{c}" for c in codes], "sum", "index", "class"]
     if dynamics:
-        header += [
-            *[f"dz_{i.code}" for i in indicators],
-            "dyn_sum",
-            "dyn_index",
-            "dyn_class",
-            "type",
-        ]
+        header += [*[f"dz_{c}" for c in codes], "dyn_sum", "dyn_index", "dyn_class", "type"]
     header.append("reason")
 
     def num(x):
-        return "" if x is None else f"{x:.4f}"
+        return "" if x is None else f"{x:.4f}".replace(".", ",")
 
     out = []
-    for row in rows:
-        line = [row.area.code, row.area.name, *[num(row.z.get(i.code)) for i in indicators],
-                num(row.status_sum), num(row.status_index), row.status_class or ""]  # fmt: skip
+    for r in run.results:
+        z, dz = r.values.get("z", {}), r.values.get("dz", {})
+        line = [r.area.code, r.area.name, *[num(z.get(c)) for c in codes], num(r.status_sum),
+                num(r.status_index), r.status_class or ""]  # fmt: skip
         if dynamics:
-            line += [*[num(row.dz.get(i.code)) for i in indicators], num(row.dynamics_sum),
-                     num(row.dynamics_index), row.dynamics_class or "", row.area_type or ""]  # fmt: skip
-        line.append(row.reason or "")
+            line += [*[num(dz.get(c)) for c in codes], num(r.dynamics_sum), num(r.dynamics_index),
+                     r.dynamics_class or "", r.area_type or ""]  # fmt: skip
+        line.append(r.reason or "")
         out.append(line)
     return header, out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from planner.core.pagination import paginate
 from planner.core.permissions import Permission, requires
 from planner.core.transaction import DomainError, commit_or_show
 from planner.core.urls import page_arg
-from planner.core.views import form_page
+from planner.core.views import delete_or_explain, download, form_page
 from planner.extensions import db
 from planner.monitoring import areas as area_services
 from planner.monitoring import bp, catalogue, charts, extracts, jobs, values
@@ -114,17 +114,8 @@ def area_form(area_id: int | None = None):
 @requires(Permission.DOMAIN_EDIT)
 def area_delete(area_id: int):
     area = db.get_or_404(Area, area_id)
-    if not Form().validate_on_submit():
-        abort(400)
-    try:
-        area_services.delete_area(area)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("monitoring.area_detail", area_id=area_id))
-    db.session.commit()
-    flash(_("Der Raum wurde gelöscht."), "success")
-    return redirect(url_for("monitoring.area_list"))
+    return delete_or_explain(lambda: area_services.delete_area(area), _("Der Raum wurde gelöscht."),
+                             url_for("monitoring.area_list"), url_for("monitoring.area_detail", area_id=area_id))  # fmt: skip
 
 
 def _saved_upload(storage) -> Path:
@@ -243,17 +234,9 @@ def indicator_form(indicator_id: int | None = None):
 @requires(Permission.DOMAIN_EDIT)
 def indicator_delete(indicator_id: int):
     indicator = db.get_or_404(Indicator, indicator_id)
-    if not Form().validate_on_submit():
-        abort(400)
-    try:
-        catalogue.delete_indicator(indicator)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("monitoring.indicator_detail", indicator_id=indicator_id))
-    db.session.commit()
-    flash(_("Der Indikator wurde gelöscht."), "success")
-    return redirect(url_for("monitoring.indicator_list"))
+    return delete_or_explain(lambda: catalogue.delete_indicator(indicator), _("Der Indikator wurde gelöscht."),
+                             url_for("monitoring.indicator_list"),
+                             url_for("monitoring.indicator_detail", indicator_id=indicator_id))  # fmt: skip
 
 
 def _view_form(indicator: Indicator) -> tuple[ViewForm, str | None, str | None, Area | None]:
@@ -539,41 +522,9 @@ def index_csv(run_id: int):
     from planner.monitoring.tabular import write_csv
 
     run = _run_or_404(run_id)
-    codes = [i["code"] for i in run.settings.get("indicators", [])]
-    header = ["area", "name", *[f"z_{c}" for c in codes], "sum", "index", "class"]
-    dyn = bool(run.from_period)
-    if dyn:
-        header += [*[f"dz_{c}" for c in codes], "dyn_sum", "dyn_index", "dyn_class", "type"]
-    header.append("reason")
-
-    def num(x):
-        return "" if x is None else f"{x:.4f}".replace(".", ",")
-
-    rows = []
-    for r in run.results:
-        line = [
-            r.area.code,
-            r.area.name,
-            *[num(r.values.get("z", {}).get(c)) for c in codes],
-            num(r.status_sum),
-            num(r.status_index),
-            r.status_class or "",
-        ]
-        if dyn:
-            line += [
-                *[num(r.values.get("dz", {}).get(c)) for c in codes],
-                num(r.dynamics_sum),
-                num(r.dynamics_index),
-                r.dynamics_class or "",
-                r.area_type or "",
-            ]
-        line.append(r.reason or "")
-        rows.append(line)
     out = io.StringIO()
-    write_csv(header, rows, out)
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="index-{run.id}.csv"'
-    return response
+    write_csv(*index_services.run_table(run), out)
+    return download("\ufeff" + out.getvalue(), f"index-{run.id}.csv", "text/csv; charset=utf-8")
 
 
 # --- extracts ---------------------------------------------------------------------------
@@ -601,10 +552,7 @@ def extract_form():
             form.indicators.errors = [*form.indicators.errors, str(exc)]
         else:
             db.session.commit()
-            response = Response(body, mimetype=mimetype)
-            response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-            response.headers["Cache-Control"] = "no-store"
-            return response
+            return download(body, filename, mimetype, private=True)
     return form_page(form, _("Datenauszug"), url_for("monitoring.indicator_list"), submit=_("Herunterladen"),
                      intro=_("Jeder Auszug wird protokolliert (wer, wann, welche Daten, Datenstand), damit "
                              "nachvollziehbar bleibt, welche Planung auf welchen Daten beruht. Werte auf kleinen "
