@@ -12,10 +12,24 @@ from planner.core import services as core_services
 from planner.core.panels import add_panel
 from planner.core.permissions import Permission, can, role_can
 from planner.core.shell import add_navigation
+from planner.deadlines.scheduler import DAILY_JOBS
 from planner.deadlines.services import DeadlineSource, register_source, today_in_berlin
 from planner.files.services import FileOwner, register_owner
 
 PANEL = 10
+
+
+def _plan_deliveries(app) -> None:
+    """Daily: the next periods of every active schedule become expected deliveries."""
+    from planner.extensions import db
+    from planner.monitoring.deliveries import plan_all
+
+    with app.app_context():
+        try:
+            plan_all(today_in_berlin())
+            db.session.commit()
+        finally:
+            db.session.remove()
 
 
 def _my_deliveries():
@@ -69,6 +83,7 @@ add_navigation("monitoring.my_deliveries", _l("Meine Lieferungen"), Permission.D
 core_services.DASHBOARD_PANELS.insert(0, ("monitoring/_dashboard_panel.html", _my_deliveries))
 add_panel("organisation", "monitoring/_deliveries_panel.html", _org_deliveries, order=50)
 core_services.HEALTH_PROBES["monitoring"] = _health
+DAILY_JOBS.append(("delivery-plan", _plan_deliveries))
 register_owner(
     FileOwner(
         key="import_job",

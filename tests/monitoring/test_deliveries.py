@@ -179,3 +179,16 @@ def test_schedules_refuse_nonsense(tree):
     data.first_period, data.level = "2020", "Mond"
     with pytest.raises(deliveries.DeliveryError, match="keine Räume"):
         deliveries.save_schedule(None, data, TODAY)
+
+
+def test_the_daily_job_plans_the_next_periods(app, schedule):
+    from planner.deadlines.scheduler import DAILY_JOBS
+    from planner.monitoring import deliveries as delivery_services
+
+    assert "delivery-plan" in dict(DAILY_JOBS)
+    created = delivery_services.plan_all(date(2023, 6, 1))
+    _db.session.commit()
+    assert created == 2  # 2022 and 2023
+    dict(DAILY_JOBS)["delivery-plan"](app)  # today: up to the current year's period
+    periods = _db.session.scalars(select(Delivery.period).order_by(Delivery.period)).all()
+    assert periods[:5] == ["2019", "2020", "2021", "2022", "2023"] and len(periods) >= 7
