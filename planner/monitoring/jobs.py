@@ -13,6 +13,7 @@ from typing import IO
 from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from planner.core.models import utcnow
 from planner.core.pagination import Page, paginate
@@ -165,6 +166,15 @@ def run(job_id: int) -> ImportJob:
         job.problems = [p.as_dict() for p in problems]
         job.problem_count = getattr(exc, "count", len(problems))
         job.message = str(exc)
+    except IntegrityError:
+        db.session.rollback()  # another import wrote the same values in the meantime
+        job = db.session.get(ImportJob, job_id)
+        job.state = JobState.FAILED
+        job.problem_count = 1
+        job.message = _(
+            "Gleichzeitig wurden dieselben Werte aus einer anderen Datei übernommen; es wurde "
+            "nichts übernommen. Bitte laden Sie die Datei erneut hoch."
+        )
     except Exception:
         log.exception("import job %s failed", job_id)
         db.session.rollback()
