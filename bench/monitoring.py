@@ -99,7 +99,9 @@ def _tree(scale: Scale) -> list[dict]:
 
 
 def _copy(rows_iter, columns: list[str]) -> None:
-    """PostgreSQL: COPY the observations (12 M rows at land)."""
+    """PostgreSQL: COPY the observations (12 M rows at land; minutes, beyond the app's
+    statement timeout)."""
+    db.session.execute(db.text("SET LOCAL statement_timeout = 0"))
     connection = db.session.connection().connection.dbapi_connection
     with (
         connection.cursor() as cursor,
