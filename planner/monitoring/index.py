@@ -18,13 +18,15 @@ from planner.core.transaction import DomainError
 from planner.extensions import db
 from planner.monitoring.models import Area, IndexResult, IndexRun, Indicator, Observation, Polarity
 from planner.monitoring.periods import PeriodError, parse_for
-from planner.monitoring.values import area_filter, data_state
+from planner.monitoring.values import Shown, area_filter, data_state
 
 DEFAULT_MIN_POPULATION = 300
 # (upper bound, label): a value up to the bound gets the label; the last bound is open
 STATUS_CLASSES = [(-1.0, "hoch"), (1.0, "mittel"), (1.5, "niedrig"), (None, "sehr niedrig")]
 DYNAMICS_CLASSES = [(-1.0, "positiv"), (1.0, "stabil"), (None, "negativ")]
 MAX_INDICATORS = 30
+STATUS_COLOURS = ["#1a9641", "#ffffbf", "#fdae61", "#d7191c"]  # ColorBrewer RdYlGn, reversed
+RESULTS_PER_PAGE = 100
 
 
 class IndexError_(DomainError):
@@ -284,3 +286,41 @@ def run_table(run: IndexRun) -> tuple[list[str], list[list[str]]]:
         line.append(r.reason or "")
         out.append(line)
     return header, out
+
+
+def run_map(run: IndexRun) -> tuple[list, list[tuple[str, str, int]]]:
+    """The areas of a run for the map (class as value 0..3; plain rows, one query) and the
+    legend: (class, colour, number of areas)."""
+    classes = [label for _bound, label in STATUS_CLASSES]
+    rows = db.session.execute(
+        select(Area.name, Area.code, Area.shape, Area.min_x, Area.min_y, Area.max_x, Area.max_y,
+               IndexResult.status_class)
+        .join(Area, Area.id == IndexResult.area_id)
+        .where(IndexResult.run_id == run.id)
+        .order_by(IndexResult.position)
+    ).all()  # fmt: skip
+    counts = dict.fromkeys(classes, 0)
+    items = []
+    for name, code, shape, x0, y0, x1, y1, status in rows:
+        if status in counts:
+            counts[status] += 1
+        shown = Shown(
+            classes.index(status) if status in counts else None, status or _("nicht bewertet")
+        )
+        items.append((name, code, shape, (x0, y0, x1, y1), shown))
+    legend = [(label, STATUS_COLOURS[i], counts[label]) for i, label in enumerate(classes)]
+    return items, legend
+
+
+def results_page(run: IndexRun, page: int):
+    from sqlalchemy.orm import joinedload
+
+    from planner.core.pagination import paginate
+
+    stmt = (
+        select(IndexResult)
+        .options(joinedload(IndexResult.area))
+        .where(IndexResult.run_id == run.id)
+        .order_by(IndexResult.position)
+    )
+    return paginate(stmt, page, per_page=RESULTS_PER_PAGE)

@@ -10,7 +10,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from planner.core.forms import Form, options
 from planner.core.pagination import paginate
@@ -36,7 +35,7 @@ from planner.monitoring.forms import (
 )
 from planner.monitoring.imports import ImportFailed
 from planner.monitoring.lookups import area_label, indicator_label, resolve_area
-from planner.monitoring.models import Area, IndexResult, IndexRun, Indicator, Observation
+from planner.monitoring.models import Area, IndexRun, Indicator, Observation
 from planner.monitoring.tabular import TableError
 
 # --- areas ------------------------------------------------------------------------------
@@ -482,36 +481,11 @@ def _run_or_404(run_id: int) -> IndexRun:
 @requires(Permission.MONITORING_VIEW)
 def index_detail(run_id: int):
     run = _run_or_404(run_id)
-    results = db.session.scalars(
-        select(IndexResult)
-        .where(IndexResult.run_id == run.id)
-        .options(joinedload(IndexResult.area))
-        .order_by(IndexResult.position)
-    ).all()
-    classes = [c for _b, c in index_services.STATUS_CLASSES]
-    colours = dict(zip(classes, ["#1a9641", "#ffffbf", "#fdae61", "#d7191c"], strict=True))
-    from planner.monitoring.values import Shown
-
-    shapes = {
-        aid: (shape, (a, b, c, d))
-        for aid, shape, a, b, c, d in db.session.execute(
-            select(Area.id, Area.shape, Area.min_x, Area.min_y, Area.max_x, Area.max_y).where(
-                Area.id.in_([r.area_id for r in results] or [-1])
-            )
-        )
-    }
-    items, paint = [], []
-    for r in results:
-        shape = shapes.get(r.area_id, (None, None))
-        shown = Shown(
-            classes.index(r.status_class) if r.status_class else None,
-            r.status_class or _("nicht bewertet"),
-        )
-        items.append((r.area.name, r.area.code, *shape, shown))
-    paint = [colours[c] for c in classes]
-    svg = charts.map_svg(items, [0.5, 1.5, 2.5], paint, _("Statusindex: %(n)s", n=run.name), 0)
-    return render_template("monitoring/index_detail.html", run=run, results=results, svg=svg,
-                           legend=list(zip(classes, paint, strict=True)))  # fmt: skip
+    items, legend = index_services.run_map(run)
+    svg = charts.map_svg(items, [0.5, 1.5, 2.5], [colour for _l, colour, _n in legend],
+                         _("Statusindex: %(n)s", n=run.name), 0)  # fmt: skip
+    return render_template("monitoring/index_detail.html", run=run, svg=svg, legend=legend,
+                           page=index_services.results_page(run, page_arg()))  # fmt: skip
 
 
 @bp.route("/index/<id:run_id>.csv")
