@@ -251,8 +251,7 @@ def upgrade():
     )
     with op.batch_alter_table('observations', schema=None) as batch_op:
         batch_op.create_index('ix_observations_area_indicator_period', ['area_id', 'indicator_id', 'period'], unique=False)
-        batch_op.create_index(batch_op.f('ix_observations_delivery_id'), ['delivery_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_observations_job_id'), ['job_id'], unique=False)
+        batch_op.create_index('ix_observations_delivery', ['delivery_id'], unique=False, sqlite_where=sa.text('delivery_id IS NOT NULL'), postgresql_where=sa.text('delivery_id IS NOT NULL'))
 
     op.create_table('observation_history',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -289,8 +288,7 @@ def downgrade():
 
     op.drop_table('observation_history')
     with op.batch_alter_table('observations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_observations_job_id'))
-        batch_op.drop_index(batch_op.f('ix_observations_delivery_id'))
+        batch_op.drop_index('ix_observations_delivery', sqlite_where=sa.text('delivery_id IS NOT NULL'), postgresql_where=sa.text('delivery_id IS NOT NULL'))
         batch_op.drop_index('ix_observations_area_indicator_period')
 
     op.drop_table('observations')

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -218,11 +219,10 @@ class Observation(db.Model):
         enum_column(ObservationState, "observation_state"), default=ObservationState.FINAL
     )
     delivery_id: Mapped[int | None] = mapped_column(
-        ForeignKey("deliveries.id", ondelete="SET NULL"), index=True
+        ForeignKey("deliveries.id", ondelete="SET NULL")
     )
-    job_id: Mapped[int | None] = mapped_column(
-        ForeignKey("import_jobs.id", ondelete="SET NULL"), index=True
-    )
+    # the import that wrote it (jobs are a log and never deleted: no index to keep up)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("import_jobs.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     indicator: Mapped[Indicator] = relationship()
@@ -231,6 +231,13 @@ class Observation(db.Model):
     __table_args__ = (
         UniqueConstraint("indicator_id", "period", "area_id", name="uq_observation"),
         Index("ix_observations_area_indicator_period", "area_id", "indicator_id", "period"),
+        # only values that came with a delivery (most bulk imports carry none)
+        Index(
+            "ix_observations_delivery",
+            "delivery_id",
+            sqlite_where=text("delivery_id IS NOT NULL"),
+            postgresql_where=text("delivery_id IS NOT NULL"),
+        ),
     )
 
 

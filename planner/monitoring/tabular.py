@@ -48,6 +48,13 @@ def parse_number(cell, decimal_comma: bool = True):
     """A cell as float; None when missing; WITHHELD_VALUE for x/*; ValueError when no number."""
     if cell is None:
         return None
+    if type(cell) is str and decimal_comma:  # the common case first: "12,5" or "7"
+        text = cell.strip()
+        if _GERMAN.match(text):
+            value = float(text.replace(",", "."))
+            if abs(value) > MAX_ABS:
+                raise ValueError
+            return value
     if isinstance(cell, bool):
         raise ValueError
     if isinstance(cell, int | float):
@@ -104,27 +111,41 @@ class Table:
     close: Callable[[], None] = lambda: None
 
 
-def _decode(raw: bytes) -> str:
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+def _encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as such, else Windows-1252;
+    read in chunks, never the whole file at once."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        bom = handle.read(3) == codecs.BOM_UTF8
+        handle.seek(0)
+        try:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig" if bom else "utf-8"
 
 
 def _open_csv(path: Path) -> Table:
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if b"\x00" in head:
         raise TableError(_("Die Datei ist keine Textdatei (CSV) und keine Excel-Tabelle (XLSX)."))
-    text = _decode(raw)
-    del raw
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    encoding = _encoding(path)
+    handle = path.open(encoding=encoding, errors="replace", newline="")
+    first = ""
+    for line in handle:
+        if line.strip():
+            first = line
+            break
     if not first:
+        handle.close()
         raise TableError(_("Die Datei ist leer."))
+    handle.seek(0)
     counts = {sep: first.count(sep) for sep in (";", "\t", ",")}
     delimiter = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(handle, delimiter=delimiter)
     header: list[str] | None = None
     number = 0
 
@@ -135,8 +156,10 @@ def _open_csv(path: Path) -> Table:
                 header = cells
                 break
     except csv.Error as exc:
+        handle.close()
         raise TableError(_("Die CSV-Datei ist beschädigt: %(e)s", e=str(exc)[:100])) from exc
     if header is None:
+        handle.close()
         raise TableError(_("Die Datei ist leer."))
 
     def data():
@@ -160,6 +183,7 @@ def _open_csv(path: Path) -> Table:
         rows=data(),
         decimal_comma=delimiter != ",",
         kind="csv",
+        close=handle.close,
     )
 
 
