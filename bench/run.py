@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent
 DATA = ROOT / ".data"
 REQUESTS, WARMUP = 30, 3
 PAGE_BUDGET_MS = {"kreis": 100.0, "land": 150.0}  # p95 per scale (land: on PostgreSQL)
+PEAK_MB = 400  # a job's process of its own (the import) stays below this
 
 
 @dataclass(frozen=True)
@@ -301,6 +302,9 @@ def report(pages: list[dict], jobs: list[dict]) -> tuple[str, list[str]]:
             )
             if j["budget"] is not None and j["seconds"] > j["budget"]:
                 broken.append(f"{j['job']}: {j['seconds']:.2f} s > {j['budget']} s at {j['scale']}")
+            peak = j["outcome"].get("peak_mb") if isinstance(j["outcome"], dict) else None
+            if peak is not None and peak > PEAK_MB:
+                broken.append(f"{j['job']}: peak memory {peak} MB > {PEAK_MB} MB at {j['scale']}")
     lines += ["", "## Budgets", ""]
     lines += [f"- BROKEN: {b}" for b in broken] or [
         "- all pages p95 <= 100 ms at kreis and <= 150 ms at land, statement counts equal at small "
