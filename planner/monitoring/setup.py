@@ -109,9 +109,11 @@ def init_app(app) -> None:
     from flask_babel import format_decimal
 
     from planner.monitoring.tabular import german_number
+    from planner.monitoring.values import as_html
 
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else "–"
     app.jinja_env.filters["dec"] = lambda v, d=1: german_number(v, d) if v is not None else "–"
+    app.jinja_env.filters["wert"] = as_html
     app.config.setdefault("SECRECY_MIN_COUNT", 3)
     app.config.setdefault("IMPORT_BACKGROUND_BYTES", 256 * 1024)
 
