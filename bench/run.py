@@ -37,6 +37,7 @@ class Job:
     run: Callable  # (app) -> dict, timed as a whole
     reset: Callable  # (app) -> None, untimed, before each run
     budget_s: dict[str, float]
+    cleanup: Callable | None = None  # (app) -> None, untimed, after the run
 
 
 def _sweep_reset(app) -> None:
@@ -84,6 +85,12 @@ def _import_run(app) -> dict:
     return import_run(app)
 
 
+def _import_cleanup(app) -> None:
+    from bench.monitoring import import_cleanup
+
+    import_cleanup(app)
+
+
 JOBS = [
     Job("reminder sweep", _sweep, _sweep_reset, {"small": 2.0, "kreis": 2.0, "land": 10.0}),
     Job(
@@ -94,7 +101,13 @@ JOBS = [
     ),
     # one million observations from a CSV through the CLI; the outcome holds the peak memory
     # (budget 400 MB) and the ratio to the plain bulk insert of the same rows
-    Job("import 1 M observations (CLI)", _import_run, _import_reset, {"kreis": 20.0, "land": 20.0}),
+    Job(
+        "import 1 M observations (CLI)",
+        _import_run,
+        _import_reset,
+        {"kreis": 20.0, "land": 20.0},
+        _import_cleanup,
+    ),
 ]
 
 
@@ -251,6 +264,8 @@ def measure_jobs(app, scale: str) -> list[dict]:
         started = time.perf_counter()
         outcome = job.run(app)
         seconds = time.perf_counter() - started
+        if job.cleanup is not None:
+            job.cleanup(app)
         rows.append(
             {
                 "job": job.name,
