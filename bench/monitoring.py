@@ -233,7 +233,7 @@ def _import_rows():
                 n += 1
 
 
-def _clear() -> None:
+def _clear(settle: bool = False) -> None:
     """Remove the job's values and their periods; SQLite: checkpoint the WAL, so that the
     timed import does not pay for the untimed baseline's pages."""
     db.session.execute(delete(Observation).where(Observation.period < "1990"))
@@ -241,6 +241,8 @@ def _clear() -> None:
         if indicator.periods and indicator.periods[0] < "1990":
             indicator.periods = [p for p in indicator.periods if p >= "1990"]
     db.session.commit()
+    if not settle:
+        return
     if db.engine.dialect.name == "sqlite":
         with db.engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -288,7 +290,7 @@ def import_reset(app) -> None:
         db.session.commit()
         STATE["baseline"] = time.perf_counter() - started
         STATE["url"] = db.engine.url.render_as_string(hide_password=False)
-        _clear()
+        _clear(settle=True)
 
 
 def import_run(app) -> dict:
