@@ -113,7 +113,7 @@ def generate(scale: Scale, seed: int = 11) -> dict[str, int]:
                     "title": f"Schritt {position:02d} des Bench-Prozesses {p + 1}", "description": "Beschreibung",
                     "status": status, "responsible_organisation_id": org_ids[position % len(org_ids)],
                     "responsible_person_id": 1 if position % 5 == 0 else rnd.randint(1, scale.persons),
-                    "start_date": begin, "due_date": due, "resolution_id": position,
+                    "start_date": begin, "due_date": due, "resolution_id": (position - 1) % n_papers + 1,
                     "done_at": now if status == "erledigt" else None, **stamp,
                 })  # fmt: skip
                 if position > 1:
