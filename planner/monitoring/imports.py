@@ -165,8 +165,7 @@ class _Checker:
         }
         self.periods: list[str] = []
         self.period_no: dict[str, int] = {}
-        self.codes: dict[Period, str] = {}
-        self.parsed: dict[tuple[str, Periodicity], Period | str] = {}
+        self.parsed: dict[tuple[str, Periodicity], tuple[Period, int] | str] = {}
         # (indicator, area, period) of every valid row as one int: a set of ints is a third of a
         # dict of tuples; the row of a first occurrence is looked up only when a duplicate shows
         self.seen: set[int] = set()
@@ -187,14 +186,23 @@ class _Checker:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(row, column, message))
 
-    def period(self, text: str, periodicity: Periodicity) -> Period | str:
+    def period(self, text: str, periodicity: Periodicity):
+        """(Period, its number in this file) or the German message why the text is none."""
         key = (text, periodicity)
-        if key not in self.parsed:
+        found = self.parsed.get(key)
+        if found is None:
             try:
-                self.parsed[key] = parse_for(text, periodicity)
+                period = parse_for(text, periodicity)
             except PeriodError as exc:
-                self.parsed[key] = str(exc)
-        return self.parsed[key]
+                found = str(exc)
+            else:
+                code = period.code
+                if code not in self.period_no:
+                    self.period_no[code] = len(self.periods)
+                    self.periods.append(code)
+                found = (period, self.period_no[code])
+            self.parsed[key] = found
+        return found
 
     def number(self, row, column, cell, decimal_comma, what):
         """``what``: "value", "numerator" or "denominator" (named only when it is wrong)."""
@@ -229,10 +237,11 @@ class _Checker:
         if indicator is None:
             return
         iid, periodicity, computed, factor = indicator
-        period = self.period(period_text, periodicity)
-        if isinstance(period, str):
-            self.problem(row, cols[2], period)
+        found = self.period(period_text, periodicity)
+        if type(found) is str:
+            self.problem(row, cols[2], found)
             return
+        period, period_no = found
         value = self.number(row, cols[3], value, dc, "value")
         num = self.number(row, cols[4], num, dc, "numerator") if cols[4] else None
         den = self.number(row, cols[5], den, dc, "denominator") if cols[5] else None
@@ -273,12 +282,7 @@ class _Checker:
                 ),
             )
             return
-        code = self.codes.get(period)
-        if code is None:
-            code = self.codes[period] = period.code
-            self.period_no[code] = len(self.periods)
-            self.periods.append(code)
-        period_no = self.period_no[code]
+        code = self.periods[period_no]
         key = (iid << 44) | (area_id << 14) | period_no
         if key in self.seen:
             self.problem(
@@ -296,7 +300,10 @@ class _Checker:
         self.seen.add(key)
         if self.first_rows is not None:
             self.first_rows[key] = row
-        self.rows.setdefault(iid, _Rows()).add(area_id, period_no, value, num, den, withheld, row)
+        rows = self.rows.get(iid)
+        if rows is None:
+            rows = self.rows[iid] = _Rows()
+        rows.add(area_id, period_no, value, num, den, withheld, row)
 
 
 def _columns(header: list[str]) -> dict[str, int]:

@@ -167,7 +167,7 @@ def _open_csv(path: Path) -> Table:
         try:
             for cells in reader:
                 number += 1
-                if any(c.strip() for c in cells):
+                if cells and (cells[0].strip() or any(c.strip() for c in cells)):
                     yield number, cells
         except csv.Error as exc:
             raise TableError(
