@@ -34,7 +34,7 @@ from tests.factories import (
 from tests.monitoring import world as monitoring_world
 from tests.routes import route_value
 
-EXAMPLES = 6  # random examples per route and role, after the systematic pass
+EXAMPLES = 4  # random examples per route and role, after the systematic pass
 
 HOSTILE_TEXT = [
     "",
