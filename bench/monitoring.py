@@ -56,7 +56,7 @@ def _tree(scale: Scale) -> list[dict]:
     if scale.areas >= 5_000:
         levels = [("Land", 1), ("Kreis", 50), ("Kommune", 1_000)]
     else:
-        levels = [("Kreis", 1), ("Kommune", max(2, scale.areas // 13))]
+        levels = [("Kreis", 1), ("Kommune", max(3, scale.areas // 13))]
     rows, parents = [], [None]
     next_id = 1
     for level, count in levels:
