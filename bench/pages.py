@@ -45,7 +45,11 @@ def _area_url(code: str | None) -> Callable[[], str]:
     def url() -> str:
         from planner.monitoring.models import Area
 
-        stmt = select(Area.id).where(Area.code == code) if code else select(Area.id).where(Area.parent_id.is_(None))
+        stmt = (
+            select(Area.id).where(Area.code == code)
+            if code
+            else select(Area.id).where(Area.parent_id.is_(None))
+        )
         return f"/raeume/{db.session.scalar(stmt.limit(1))}"
 
     return url
@@ -118,10 +122,20 @@ def _pages() -> list[BenchPage]:
         BenchPage("indicators", "/indikatoren/"),
         BenchPage("indicator sheet", "/indikatoren/1"),
         BenchPage("indicator table", "/indikatoren/1/tabelle"),
-        BenchPage("indicator table (viewer, sorted)", "/indikatoren/2/tabelle?sortierung=wert&absteigend=y", "viewer"),
+        BenchPage(
+            "indicator table (viewer, sorted)",
+            "/indikatoren/2/tabelle?sortierung=wert&absteigend=y",
+            "viewer",
+        ),
         BenchPage("indicator map", "/indikatoren/1/karte"),
-        BenchPage("indicator map (std. dev.)", "/indikatoren/3/karte?methode=stdabw&klassen=4", "participant"),
-        BenchPage("time series (3 areas)", "/indikatoren/1/verlauf?raeume=SR000001,SR000002,SR000003"),
+        BenchPage(
+            "indicator map (std. dev.)",
+            "/indikatoren/3/karte?methode=stdabw&klassen=4",
+            "participant",
+        ),
+        BenchPage(
+            "time series (3 areas)", "/indikatoren/1/verlauf?raeume=SR000001,SR000002,SR000003"
+        ),
         BenchPage("area profile (Sozialraum)", _area_url("SR000001")),
         BenchPage("area profile (top)", _area_url(None)),
         BenchPage("areas", "/raeume/"),

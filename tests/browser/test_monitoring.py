@@ -32,7 +32,10 @@ def test_supplier_delivers_after_a_failed_upload_and_the_planner_sees_it(db, pag
     assert template[0] == "raum;name;SGB2" and len(template) == 5
 
     # the supplier fills the template, one value mistyped
-    filled = [template[0]] + [f"{line}{value}" for line, value in zip(template[1:], ["7,5", "8,1", "sieben", "9"], strict=True)]
+    filled = [template[0]] + [
+        f"{line}{value}"
+        for line, value in zip(template[1:], ["7,5", "8,1", "sieben", "9"], strict=True)
+    ]
     wrong = tmp_path / "lieferung.csv"
     wrong.write_text("\n".join(filled), encoding="cp1252")
     page.get_by_label("Ausgefüllte Vorlage (CSV oder XLSX)").set_input_files(str(wrong))
@@ -74,9 +77,16 @@ def test_monitoring_pages_fit_a_phone(db, page):
     page.set_viewport_size(PHONE_390)
     login(page, planner)
     for url in [
-        f"/raeume/{ids['area_id']}", f"/indikatoren/{ids['indicator_id']}/tabelle", f"/indikatoren/{ids['indicator_id']}/karte",
-        f"/indikatoren/{ids['indicator_id']}/verlauf", f"/index/{ids['run_id']}", "/lieferungen/", "/meine-lieferungen",
-        f"/lieferungen/{ids['delivery_id']}", f"/werte/importe/{ids['job_id']}", "/lieferungen/plaene/",
+        f"/raeume/{ids['area_id']}",
+        f"/indikatoren/{ids['indicator_id']}/tabelle",
+        f"/indikatoren/{ids['indicator_id']}/karte",
+        f"/indikatoren/{ids['indicator_id']}/verlauf",
+        f"/index/{ids['run_id']}",
+        "/lieferungen/",
+        "/meine-lieferungen",
+        f"/lieferungen/{ids['delivery_id']}",
+        f"/werte/importe/{ids['job_id']}",
+        "/lieferungen/plaene/",
     ]:
         page.goto(url)
         assert_fits(page)

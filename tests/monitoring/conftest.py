@@ -45,9 +45,38 @@ def tree(db) -> Tree:
     a2 = _area("05001-02", "Astadt-Süd", "Sozialraum", a, 2000)
     b1 = _area("05002-01", "Bdorf-Mitte", "Sozialraum", b, 3800)
     b2 = _area("05002-02", "Bdorf-Weiler", "Sozialraum", b, 200)
-    quote = save_indicator(None, IndicatorData(code="SGB2", name="SGB-II-Quote", unit="%", polarity="higher_is_worse", factor=100, decimals=1))
-    share = save_indicator(None, IndicatorData(code="SVB", name="Beschäftigungsquote", unit="%", polarity="higher_is_better", factor=100))
-    given = save_indicator(None, IndicatorData(code="INDEX_X", name="Gelieferter Wert", unit="Punkte", polarity="higher_is_worse", computed=False, factor=1))
+    quote = save_indicator(
+        None,
+        IndicatorData(
+            code="SGB2",
+            name="SGB-II-Quote",
+            unit="%",
+            polarity="higher_is_worse",
+            factor=100,
+            decimals=1,
+        ),
+    )
+    share = save_indicator(
+        None,
+        IndicatorData(
+            code="SVB",
+            name="Beschäftigungsquote",
+            unit="%",
+            polarity="higher_is_better",
+            factor=100,
+        ),
+    )
+    given = save_indicator(
+        None,
+        IndicatorData(
+            code="INDEX_X",
+            name="Gelieferter Wert",
+            unit="Punkte",
+            polarity="higher_is_worse",
+            computed=False,
+            factor=1,
+        ),
+    )
     _db.session.commit()
     return Tree(kreis, a, b, a1, a2, b1, b2, quote, share, given)
 

@@ -32,12 +32,18 @@ def schedule(tree):
 
 
 def test_a_schedule_plans_deliveries_with_deadlines(schedule):
-    rows = _db.session.scalars(select(Delivery).where(Delivery.schedule_id == schedule.id).order_by(Delivery.period)).all()
+    rows = _db.session.scalars(
+        select(Delivery).where(Delivery.schedule_id == schedule.id).order_by(Delivery.period)
+    ).all()
     # reference 31.12., due three months later on 31.03.; planned up to a year ahead
     assert [(d.period, d.due_date) for d in rows] == [
-        ("2019", date(2020, 3, 31)), ("2020", date(2021, 3, 31)), ("2021", date(2022, 3, 31))
+        ("2019", date(2020, 3, 31)),
+        ("2020", date(2021, 3, 31)),
+        ("2021", date(2022, 3, 31)),
     ]
-    deadlines = _db.session.scalars(select(Deadline).where(Deadline.owner_type == "delivery").order_by(Deadline.due_date)).all()
+    deadlines = _db.session.scalars(
+        select(Deadline).where(Deadline.owner_type == "delivery").order_by(Deadline.due_date)
+    ).all()
     assert [(d.kind, d.due_date, d.organisation_id) for d in deadlines] == [
         (DeadlineKind.LIEFERUNG, d.due_date, schedule.organisation_id) for d in rows
     ]
@@ -60,11 +66,17 @@ def test_the_template_lists_the_owed_areas_and_indicators(client, login_as, sche
     user = login_as("supplier", organisation=schedule.organisation)
     delivery = _db.session.scalar(select(Delivery).where(Delivery.period == "2020"))
     csv_text = client.get(f"/lieferungen/{delivery.id}/vorlage.csv").get_data().decode("utf-8-sig")
-    assert csv_text.splitlines() == ["raum;name;SGB2", "05001-01;Astadt-Nord;", "05001-02;Astadt-Süd;"]
+    assert csv_text.splitlines() == [
+        "raum;name;SGB2",
+        "05001-01;Astadt-Nord;",
+        "05001-02;Astadt-Süd;",
+    ]
     response = client.get(f"/lieferungen/{delivery.id}/vorlage.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
-        ["raum", "name", "SGB2"], ["05001-01", "Astadt-Nord", None], ["05001-02", "Astadt-Süd", None]
+        ["raum", "name", "SGB2"],
+        ["05001-01", "Astadt-Nord", None],
+        ["05001-02", "Astadt-Süd", None],
     ]
     assert user.organisation_id == delivery.organisation_id
 
@@ -77,25 +89,45 @@ def _upload(client, delivery, content: bytes, name="lieferung.csv"):
     )
 
 
-def test_a_supplier_uploads_gets_the_report_fixes_and_the_planner_checks(client, login_as, schedule, tree):
+def test_a_supplier_uploads_gets_the_report_fixes_and_the_planner_checks(
+    client, login_as, schedule, tree
+):
     login_as("supplier", organisation=schedule.organisation)
     delivery = _db.session.scalar(select(Delivery).where(Delivery.period == "2020"))
-    response = _upload(client, delivery, "raum;name;SGB2\n05001-01;Astadt-Nord;7,5\n05001-02;Astadt-Süd;viel\n".encode())
+    response = _upload(
+        client,
+        delivery,
+        "raum;name;SGB2\n05001-01;Astadt-Nord;7,5\n05001-02;Astadt-Süd;viel\n".encode(),
+    )
     assert response.status_code == 302
     report = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "nicht übernommen" in report and "„viel“ ist keine gültige Zahl" in report and "<td data-label=\"Zeile\">3</td>" in report
+    assert (
+        "nicht übernommen" in report
+        and "„viel“ ist keine gültige Zahl" in report
+        and '<td data-label="Zeile">3</td>' in report
+    )
     assert _db.session.scalar(select(func.count()).select_from(Observation)) == 0
     assert _db.session.get(Delivery, delivery.id).state == DeliveryState.EXPECTED
 
-    response = _upload(client, delivery, "raum;name;SGB2\n05001-01;Astadt-Nord;7,5\n05001-02;Astadt-Süd;8\n".encode())
+    response = _upload(
+        client,
+        delivery,
+        "raum;name;SGB2\n05001-01;Astadt-Nord;7,5\n05001-02;Astadt-Süd;8\n".encode(),
+    )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "2 Werte übernommen" in page
     _db.session.expire_all()
     received = _db.session.get(Delivery, delivery.id)
     assert received.state == DeliveryState.RECEIVED and received.rows == 2
-    deadline = _db.session.scalar(select(Deadline).where(Deadline.owner_type == "delivery", Deadline.owner_id == delivery.id))
+    deadline = _db.session.scalar(
+        select(Deadline).where(Deadline.owner_type == "delivery", Deadline.owner_id == delivery.id)
+    )
     assert deadline.state == DeadlineState.ERLEDIGT
-    values = dict(_db.session.execute(select(Observation.area_id, Observation.value).where(Observation.period == "2020")).all())
+    values = dict(
+        _db.session.execute(
+            select(Observation.area_id, Observation.value).where(Observation.period == "2020")
+        ).all()
+    )
     assert values == {tree.a1.id: 7.5, tree.a2.id: 8.0}
 
     # the planner sees it received and marks it checked
@@ -122,7 +154,11 @@ def test_a_supplier_cannot_deliver_for_another_organisation(client, login_as, sc
 def test_a_supplier_delivers_only_what_the_delivery_owes(client, login_as, schedule, tree):
     login_as("supplier", organisation=schedule.organisation)
     delivery = _db.session.scalar(select(Delivery).where(Delivery.period == "2020"))
-    response = _upload(client, delivery, b"indikator;raum;zeitraum;wert\nSGB2;05001-01;2020;5\nSGB2;05002-01;2020;5\nSGB2;05001-01;2019;4\n")
+    response = _upload(
+        client,
+        delivery,
+        b"indikator;raum;zeitraum;wert\nSGB2;05001-01;2020;5\nSGB2;05002-01;2020;5\nSGB2;05001-01;2019;4\n",
+    )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert page.count("kein Lieferplan dafür") == 2
     assert _db.session.scalar(select(func.count()).select_from(Observation)) == 0
@@ -132,7 +168,9 @@ def test_large_files_run_in_the_background_with_progress(app, client, login_as, 
     login_as("planner")
     app.config["IMPORT_BACKGROUND_BYTES"] = 100
     try:
-        lines = ["indikator;raum;zeitraum;wert"] + [f"SGB2;05001-0{1 + n % 2};{2000 + n // 2};{n}" for n in range(40)]
+        lines = ["indikator;raum;zeitraum;wert"] + [
+            f"SGB2;05001-0{1 + n % 2};{2000 + n // 2};{n}" for n in range(40)
+        ]
         response = client.post("/werte/import", data={"file": (io.BytesIO("\n".join(lines).encode()), "gross.csv"), "layout": "auto"},
                                content_type="multipart/form-data")  # fmt: skip
         assert response.status_code == 302
@@ -162,8 +200,16 @@ def test_completeness_counts(schedule, tree):
     periods, cells, more = deliveries.completeness(TODAY)
     by_period = {c.period: c for c in cells}
     assert periods == ["2021", "2020", "2019"] and not more
-    assert (by_period["2019"].received, by_period["2019"].late, by_period["2019"].share_on_time) == (1, 0, 100.0)
-    assert (by_period["2020"].received, by_period["2020"].late, by_period["2020"].share_on_time) == (1, 1, 0.0)
+    assert (
+        by_period["2019"].received,
+        by_period["2019"].late,
+        by_period["2019"].share_on_time,
+    ) == (1, 0, 100.0)
+    assert (
+        by_period["2020"].received,
+        by_period["2020"].late,
+        by_period["2020"].share_on_time,
+    ) == (1, 1, 0.0)
     assert (by_period["2021"].expected, by_period["2021"].late) == (1, 0)
 
 

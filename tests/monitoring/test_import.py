@@ -43,14 +43,19 @@ def test_withheld_marks(cell):
     assert parse_number(cell) is WITHHELD_VALUE
 
 
-@pytest.mark.parametrize("cell", ["abc", "1,2,3", "1e400", "nan", "inf", "12%", "1.23.4,5,6", "9" * 30])
+@pytest.mark.parametrize(
+    "cell", ["abc", "1,2,3", "1e400", "nan", "inf", "12%", "1.23.4,5,6", "9" * 30]
+)
 def test_not_numbers(cell):
     with pytest.raises(ValueError):
         parse_number(cell)
 
 
 def test_point_decimals_in_a_comma_separated_file(tree, write_file):
-    path = write_file("a.csv", "indicator,area,period,value\nINDEX_X,05001-01,2020,12.5\nINDEX_X,05001-02,2020,\"1,234.5\"\n")
+    path = write_file(
+        "a.csv",
+        'indicator,area,period,value\nINDEX_X,05001-01,2020,12.5\nINDEX_X,05001-02,2020,"1,234.5"\n',
+    )
     _run(path)
     values = _values(tree.given)
     assert values[tree.a1.id].value == 12.5
@@ -70,7 +75,9 @@ def test_encodings_and_semicolons(tree, write_file, encoding, bom):
 
 
 def test_withheld_values_are_stored_without_a_number(tree, write_file):
-    path = write_file("c.csv", "indikator;raum;zeitraum;wert\nINDEX_X;05001-01;2020;x\nINDEX_X;05001-02;2020;*\n")
+    path = write_file(
+        "c.csv", "indikator;raum;zeitraum;wert\nINDEX_X;05001-01;2020;x\nINDEX_X;05001-02;2020;*\n"
+    )
     _run(path)
     values = _values(tree.given)
     assert values[tree.a1.id].withheld and values[tree.a1.id].value is None
@@ -78,7 +85,9 @@ def test_withheld_values_are_stored_without_a_number(tree, write_file):
 
 
 def test_wide_layout_with_the_period_chosen_at_upload(tree, write_file):
-    path = write_file("w.csv", "raum;name;SGB2;INDEX_X\n05001-01;Astadt-Nord;7,5;3\n05002-01;Bdorf-Mitte;;4,25\n")
+    path = write_file(
+        "w.csv", "raum;name;SGB2;INDEX_X\n05001-01;Astadt-Nord;7,5;3\n05002-01;Bdorf-Mitte;;4,25\n"
+    )
     _run(path, layout="wide", period="2021")
     assert _values(tree.quote, "2021")[tree.a1.id].value == 7.5
     assert _values(tree.given, "2021")[tree.b1.id].value == 4.25
@@ -134,10 +143,18 @@ def test_every_error_kind_is_listed_with_row_and_column(tree, write_file):
 
 
 def test_missing_columns_and_empty_files(tree, write_file):
-    assert "Es fehlen Spalten: wert" in _problems(write_file("m.csv", "indikator;raum;zeitraum\nSGB2;05001-01;2020\n"))[0][2]
+    assert (
+        "Es fehlen Spalten: wert"
+        in _problems(write_file("m.csv", "indikator;raum;zeitraum\nSGB2;05001-01;2020\n"))[0][2]
+    )
     assert _problems(write_file("e.csv", ""))[0][2] == "Die Datei ist leer."
     assert "keine Werte" in _problems(write_file("h.csv", "indikator;raum;zeitraum;wert\n"))[0][2]
-    assert "Unbekannter Indikator „nope“ in der Kopfzeile" in _problems(write_file("w.csv", "raum;NOPE\n05001-01;1\n"), layout="wide", period="2020")[0][2]
+    assert (
+        "Unbekannter Indikator „nope“ in der Kopfzeile"
+        in _problems(write_file("w.csv", "raum;NOPE\n05001-01;1\n"), layout="wide", period="2020")[
+            0
+        ][2]
+    )
 
 
 def test_binary_and_archives_are_refused(tree, write_file):
@@ -146,7 +163,15 @@ def test_binary_and_archives_are_refused(tree, write_file):
 
 
 def test_a_supplier_is_refused_values_it_does_not_owe(tree, write_file):
-    scope = imports.Scope([(frozenset({tree.quote.id}), frozenset({tree.a1.id, tree.a2.id}), lambda p: p.code == "2020")])
+    scope = imports.Scope(
+        [
+            (
+                frozenset({tree.quote.id}),
+                frozenset({tree.a1.id, tree.a2.id}),
+                lambda p: p.code == "2020",
+            )
+        ]
+    )
     path = write_file(
         "s.csv",
         "indikator;raum;zeitraum;wert\nSGB2;05001-01;2020;5\nSGB2;05002-01;2020;5\nSGB2;05001-01;2019;5\nSVB;05001-01;2020;5\n",
@@ -157,8 +182,18 @@ def test_a_supplier_is_refused_values_it_does_not_owe(tree, write_file):
 
 
 def test_a_correction_keeps_the_previous_value(tree, write_file):
-    _run(write_file("1.csv", "indikator;raum;zeitraum;wert\nINDEX_X;05001-01;2020;10\nINDEX_X;05001-02;2020;20\n"))
-    result = _run(write_file("2.csv", "indikator;raum;zeitraum;wert\nINDEX_X;05001-01;2020;11\nINDEX_X;05001-02;2020;20\n"))
+    _run(
+        write_file(
+            "1.csv",
+            "indikator;raum;zeitraum;wert\nINDEX_X;05001-01;2020;10\nINDEX_X;05001-02;2020;20\n",
+        )
+    )
+    result = _run(
+        write_file(
+            "2.csv",
+            "indikator;raum;zeitraum;wert\nINDEX_X;05001-01;2020;11\nINDEX_X;05001-02;2020;20\n",
+        )
+    )
     assert (result.inserted, result.corrected, result.unchanged) == (0, 1, 1)
     assert _values(tree.given)[tree.a1.id].value == 11
     history = _db.session.scalars(select(ObservationHistory)).all()
@@ -176,7 +211,12 @@ def test_parents_are_computed_from_summed_counts_not_averaged_rates(tree, write_
     assert values[tree.kreis.id].value == pytest.approx(121 / 460 * 100)
     assert (values[tree.kreis.id].numerator, values[tree.kreis.id].denominator) == (121, 460)
     # a correction below moves the parents; a withheld child leaves its parent open
-    _run(write_file("q.csv", "indikator;raum;zeitraum;wert;zaehler;nenner\nSGB2;05001-01;2020;;11;10\nSGB2;05002-02;2020;x;;\n"))
+    _run(
+        write_file(
+            "q.csv",
+            "indikator;raum;zeitraum;wert;zaehler;nenner\nSGB2;05001-01;2020;;11;10\nSGB2;05002-02;2020;x;;\n",
+        )
+    )
     values = _values(tree.quote)
     assert values[tree.a.id].value == pytest.approx(101 / 110 * 100)
     assert tree.b.id not in values and tree.kreis.id not in values
@@ -196,7 +236,19 @@ def test_a_bad_last_row_in_a_large_file_leaves_the_database_unchanged(tree, writ
     from planner.monitoring.models import Area
 
     periods = [f"{y}-{m:02d}" for y in range(1900, 2100) for m in range(1, 13)]
-    _db.session.execute(insert(Area), [{"code": f"X{n}", "name": f"X{n}", "level": "Wohnplatz", "depth": 3, "parent_id": tree.b2.id} for n in range(50)])
+    _db.session.execute(
+        insert(Area),
+        [
+            {
+                "code": f"X{n}",
+                "name": f"X{n}",
+                "level": "Wohnplatz",
+                "depth": 3,
+                "parent_id": tree.b2.id,
+            }
+            for n in range(50)
+        ],
+    )
     tree.given.periodicity = "monatlich"
     _db.session.commit()
     areas = [f"X{n}" for n in range(50)]

@@ -113,7 +113,9 @@ def test_refused_posts_change_nothing(client, login_as, world, role):
         if permission == P.MONITORING_EXTRACT and _allowed(role, permission):
             continue  # an extract writes its log entry: it is allowed
         upload = {"file": (io.BytesIO(b"raum;SGB2\nK1-0;1\n"), "x.csv")}
-        response = client.post(template.format(**world), data={**data, **upload}, content_type="multipart/form-data")
+        response = client.post(
+            template.format(**world), data={**data, **upload}, content_type="multipart/form-data"
+        )
         assert response.status_code in (403, 404), template
     assert _snapshot() == before
 
@@ -125,5 +127,9 @@ def test_the_matrix_covers_every_monitoring_route(app, world):
         path = template.format(**world).split("?")[0]
         method = "POST" if template in POSTS and template not in PAGES else "GET"
         covered.add(adapter.match(path, method=method)[0])
-    routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("monitoring.")}
+    routes = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("monitoring.")
+    }
     assert routes - covered == set()

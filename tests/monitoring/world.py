@@ -25,7 +25,16 @@ def build(org, long_names: bool = False) -> dict[str, int]:
         _db.session.add(area)
         areas.append(area)
     _db.session.flush()
-    indicator = save_indicator(None, IndicatorData(code="SGB2", name=f"SGB-II-Quote {word}", unit="%", polarity="higher_is_worse", topic="Armut"))
+    indicator = save_indicator(
+        None,
+        IndicatorData(
+            code="SGB2",
+            name=f"SGB-II-Quote {word}",
+            unit="%",
+            polarity="higher_is_worse",
+            topic="Armut",
+        ),
+    )
     _db.session.execute(insert(Observation), [
         {"indicator_id": indicator.id, "area_id": a.id, "period": p, "value": 5.0 + n + i, "numerator": 50 + n, "denominator": 1000}
         for n, a in enumerate(areas) for i, p in enumerate(["2019", "2020"])
@@ -34,8 +43,13 @@ def build(org, long_names: bool = False) -> dict[str, int]:
     schedule = deliveries.save_schedule(None, deliveries.ScheduleData(
         name=f"Lieferplan {word}", organisation_id=org.id, level="Sozialraum", indicator_ids=[indicator.id], first_period="2024",
     ), date(2025, 1, 10))  # fmt: skip
-    delivery = _db.session.scalar(select(Delivery).where(Delivery.schedule_id == schedule.id).order_by(Delivery.id))
-    run = index.run_index(index.IndexSpec(codes=["SGB2"], level="Sozialraum", period="2020", from_period="2019"), f"Index {word}")
+    delivery = _db.session.scalar(
+        select(Delivery).where(Delivery.schedule_id == schedule.id).order_by(Delivery.id)
+    )
+    run = index.run_index(
+        index.IndexSpec(codes=["SGB2"], level="Sozialraum", period="2020", from_period="2019"),
+        f"Index {word}",
+    )
     job = ImportJob(filename="werte.csv", state=JobState.FAILED, organisation_id=org.id, problem_count=1,
                     problems=[imports.Problem(2, "D (wert)", "Der Wert „x“ ist keine gültige Zahl.").as_dict()], message="Nicht übernommen")  # fmt: skip
     _db.session.add(job)
