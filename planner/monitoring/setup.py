@@ -8,6 +8,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from planner.accounts.privacy import USER_EXPORTS
 from planner.core import services as core_services
 from planner.core.panels import add_panel
 from planner.core.permissions import Permission, can, role_can
@@ -64,6 +65,35 @@ def _job_visible(user, job_id: int) -> bool:
     return visible_job(user, job_id) is not None
 
 
+def _export_monitoring(user) -> dict:
+    """The account's part of the monitoring in its DSGVO export: its imports and extracts."""
+    from sqlalchemy import select
+
+    from planner.extensions import db
+    from planner.monitoring.models import DataExtract, ImportJob
+
+    imports = db.session.scalars(
+        select(ImportJob).where(ImportJob.user_id == user.id).order_by(ImportJob.id).limit(10_000)
+    )
+    extracts = db.session.scalars(
+        select(DataExtract)
+        .where(DataExtract.user_id == user.id)
+        .order_by(DataExtract.id)
+        .limit(10_000)
+    )
+    return {
+        "importe": [
+            {"datei": j.filename, "hochgeladen": j.created_at.isoformat(), "ergebnis": str(j.state.label)}
+            for j in imports
+        ],
+        "datenauszuege": [
+            {"zeitpunkt": e.created_at.isoformat(), "zweck": e.purpose, "indikatoren": e.indicators,
+             "raeume": e.areas, "zeitraeume": e.periods, "zeilen": e.rows}
+            for e in extracts
+        ],
+    }  # fmt: skip
+
+
 def _health():
     from sqlalchemy import func, select
 
@@ -83,6 +113,7 @@ add_navigation("monitoring.my_deliveries", _l("Meine Lieferungen"), Permission.D
 core_services.DASHBOARD_PANELS.insert(0, ("monitoring/_dashboard_panel.html", _my_deliveries))
 add_panel("organisation", "monitoring/_deliveries_panel.html", _org_deliveries, order=50)
 core_services.HEALTH_PROBES["monitoring"] = _health
+USER_EXPORTS.append(("sozialmonitoring", _export_monitoring))
 DAILY_JOBS.append(("delivery-plan", _plan_deliveries))
 register_owner(
     FileOwner(

@@ -258,3 +258,13 @@ def test_cli_imports(app, tree, tmp_path):
         "Kopfzeile code;name;parent;level;population"
         in runner.invoke(args=["areas", "import", "--help"]).output
     )
+
+
+def test_the_account_export_holds_its_extracts(client, login_as, data):
+    from planner.accounts.privacy import export_user
+
+    user = login_as("participant")
+    client.post("/auszuege/neu", data={"indicators": "SGB2", "level": "Kommune", "period_from": "2019", "period_to": "2020",
+                                       "file_format": "csv", "purpose": "Schulentwicklungsplanung"})  # fmt: skip
+    exported = export_user(_db.session.get(type(user), user.id))
+    assert exported["sozialmonitoring"]["datenauszuege"][0]["zweck"] == "Schulentwicklungsplanung"
