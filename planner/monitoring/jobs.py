@@ -241,9 +241,9 @@ def jobs_page(user, page: int, delivery_id: int | None = None) -> Page:
     stmt = select(ImportJob).order_by(ImportJob.created_at.desc(), ImportJob.id.desc())
     if delivery_id:
         stmt = stmt.where(ImportJob.delivery_id == delivery_id)
-    if not role_can(user.role, Permission.DOMAIN_EDIT):
-        stmt = stmt.where(
-            (ImportJob.user_id == user.id)
-            | (ImportJob.organisation_id == (user.organisation_id or -1))
-        )
+    if not role_can(user.role, Permission.DOMAIN_EDIT):  # the same rule as visible_job
+        mine = ImportJob.user_id == user.id
+        if role_can(user.role, Permission.DELIVERIES_OWN) and user.organisation_id:
+            mine = mine | (ImportJob.organisation_id == user.organisation_id)
+        stmt = stmt.where(mine)
     return paginate(stmt, page, per_page=30)

@@ -133,3 +133,13 @@ def test_the_matrix_covers_every_monitoring_route(app, world):
         if rule.endpoint.startswith("monitoring.")
     }
     assert routes - covered == set()
+
+
+def test_the_import_list_shows_only_what_its_pages_show(client, login_as, world):
+    """A participant of the supplier's organisation sees none of its imports, listed or opened."""
+    login_as("participant", organisation=_db.session.get(Organisation, world["own"]))
+    assert "werte.csv" not in client.get("/werte/importe/").get_data(as_text=True)
+    assert client.get(f"/werte/importe/{world['job_id']}").status_code == 404
+    client.post("/abmelden")
+    login_as("supplier", organisation=_db.session.get(Organisation, world["own"]))
+    assert "werte.csv" in client.get("/werte/importe/").get_data(as_text=True)
