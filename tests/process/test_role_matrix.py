@@ -24,6 +24,7 @@ from tests.factories import (
     PersonFactory,
     ResolutionFactory,
 )
+from tests.routes import uncovered
 
 P = Permission
 # url template -> permission it needs; "{own}" is the user's own organisation
@@ -157,18 +158,7 @@ def test_refused_posts_change_nothing(client, login_as, world, role):
 
 
 def test_the_matrix_covers_every_route_of_the_new_domains(app, world):
-    adapter = app.url_map.bind("localhost")
-    covered = set()
-    for template in [*PAGES, *POSTS]:
-        path = template.format(**world).split("?")[0]
-        method = "POST" if template in POSTS and template not in PAGES else "GET"
-        covered.add(adapter.match(path, method=method)[0])
-    routes = {
-        rule.endpoint
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.split(".")[0] in BLUEPRINTS and rule.redirect_to is None
-    }
-    assert routes - covered == set()
+    assert uncovered(app, PAGES, POSTS, world, BLUEPRINTS) == set()
 
 
 def test_a_supplier_learns_nothing_of_the_process_or_other_organisations(client, login_as, world):
