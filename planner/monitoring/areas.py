@@ -461,3 +461,12 @@ def import_areas_geojson(path: Path, key_property: str) -> AreaImportResult:
     if not records and not problems:
         problems.append(Problem(1, "", _("Die Datei enthält keine Flächen.")))
     return _apply_records(records, problems)
+
+
+def import_areas_file(path: Path, key_property: str = "code") -> AreaImportResult:
+    """GeoJSON or a table (CSV, XLSX), told apart by the content, not the name."""
+    with path.open("rb") as handle:
+        head = handle.read(200).lstrip(b"\xef\xbb\xbf \r\n\t")
+    if head.startswith(b"{"):
+        return import_areas_geojson(path, key_property)
+    return import_areas_csv(path)

@@ -56,11 +56,7 @@ def areas_import(file: Path, key_property: str | None) -> None:
     from planner.monitoring import areas
 
     try:
-        head = file.read_bytes()[:200].lstrip(b"\xef\xbb\xbf \r\n\t")
-        if head.startswith(b"{"):
-            result = areas.import_areas_geojson(file, key_property or "code")
-        else:
-            result = areas.import_areas_csv(file)
+        result = areas.import_areas_file(file, key_property or "code")
         db.session.commit()
     except DomainError as exc:
         _fail(exc)

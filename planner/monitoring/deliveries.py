@@ -3,7 +3,6 @@ is a deadline of its supplier; templates, the supplier's scope, completeness per
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -369,9 +368,7 @@ def template(delivery: Delivery, kind: str) -> tuple[bytes, str, str]:
             f"{base}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    out = io.StringIO()
-    tabular.write_csv(header, rows, out)
-    return ("\ufeff" + out.getvalue()).encode("utf-8"), f"{base}.csv", "text/csv; charset=utf-8"
+    return tabular.csv_bytes(header, rows), f"{base}.csv", "text/csv; charset=utf-8"
 
 
 def current_period(periodicity: Periodicity, today: date) -> Period:

@@ -3,7 +3,6 @@ as on every page, and every extract logged (who, when, what, the state of the da
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -112,16 +111,14 @@ def build(spec: ExtractSpec, user) -> tuple[bytes, str, str, int]:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             len(rows),
         )
-    out = io.StringIO()
-    tabular.write_csv(
+    body = tabular.csv_bytes(
         header,
         ([r[0], r[1], r[2], r[3], tabular.german_number(r[4], by_code_decimals(indicators, r[0])),
           tabular.german_number(r[5], 0) if r[5] is not None else "", tabular.german_number(r[6], 0) if r[6] is not None else "",
           r[7], r[8]] for r in rows),
-        out,
     )  # fmt: skip
     return (
-        ("\ufeff" + out.getvalue()).encode("utf-8"),
+        body,
         f"{name}.csv",
         "text/csv; charset=utf-8",
         len(rows),

@@ -265,6 +265,13 @@ def write_csv(header: list[str], rows, out: io.StringIO) -> None:
     writer.writerows(rows)
 
 
+def csv_bytes(header: list[str], rows) -> bytes:
+    """A German CSV download: UTF-8 with BOM (Excel reads the umlauts), ``;``."""
+    out = io.StringIO()
+    write_csv(header, rows, out)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 def german_number(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return ""

@@ -133,13 +133,9 @@ def area_import():
     if form.validate_on_submit():
         path = _saved_upload(form.file.data)
         try:
-            head = path.read_bytes()[:200].lstrip(b"\xef\xbb\xbf \r\n\t")
-            if head.startswith(b"{"):
-                result = area_services.import_areas_geojson(
-                    path, (form.key_property.data or "code").strip()
-                )
-            else:
-                result = area_services.import_areas_csv(path)
+            result = area_services.import_areas_file(
+                path, (form.key_property.data or "code").strip()
+            )
             db.session.commit()
             flash(
                 _(
@@ -491,14 +487,11 @@ def index_detail(run_id: int):
 @bp.route("/index/<id:run_id>.csv")
 @requires(Permission.MONITORING_VIEW)
 def index_csv(run_id: int):
-    import io
-
-    from planner.monitoring.tabular import write_csv
+    from planner.monitoring.tabular import csv_bytes
 
     run = _run_or_404(run_id)
-    out = io.StringIO()
-    write_csv(*index_services.run_table(run), out)
-    return download("\ufeff" + out.getvalue(), f"index-{run.id}.csv", "text/csv; charset=utf-8")
+    body = csv_bytes(*index_services.run_table(run))
+    return download(body, f"index-{run.id}.csv", "text/csv; charset=utf-8")
 
 
 # --- extracts ---------------------------------------------------------------------------
