@@ -96,6 +96,28 @@ def save_indicator(indicator: Indicator | None, data: IndicatorData) -> Indicato
     return indicator
 
 
+def indicators_by_codes(codes: list[str], limit: int) -> list[Indicator]:
+    """The indicators the codes name (case does not matter), each once, in the codes' order;
+    an unknown code, none or too many are refused with a German message."""
+    if not codes:
+        raise IndicatorError(_("Bitte mindestens einen Indikator wählen."))
+    if len(codes) > limit:
+        raise IndicatorError(_("Höchstens %(n)s Indikatoren.", n=limit))
+    lowered = [c.strip().lower() for c in codes]
+    found = {
+        i.code.lower(): i
+        for i in db.session.scalars(
+            select(Indicator).where(func.lower(Indicator.code).in_(lowered))
+        )
+    }
+    chosen = {}
+    for code in lowered:
+        if code not in found:
+            raise IndicatorError(_("Unbekannter Indikator „%(c)s“.", c=code[:40]))
+        chosen[found[code].id] = found[code]
+    return list(chosen.values())
+
+
 def delete_indicator(indicator: Indicator) -> None:
     if db.session.scalar(
         select(Observation.id).where(Observation.indicator_id == indicator.id).limit(1)

@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from planner.core.forms import Form, options
+from planner.core.forms import Form
 from planner.core.permissions import Permission, can, requires
 from planner.core.transaction import commit_or_show
 from planner.core.urls import id_arg, page_arg
@@ -187,6 +187,3 @@ def my_deliveries():
         today=today_in_berlin(),
         can_plan=can(Permission.DOMAIN_EDIT),
     )
-
-
-__all__ = ["options"]

@@ -12,7 +12,8 @@ from planner.core.pagination import Page, paginate
 from planner.core.transaction import DomainError
 from planner.extensions import db
 from planner.monitoring import tabular
-from planner.monitoring.index import _indicators
+from planner.monitoring.catalogue import indicators_by_codes
+from planner.monitoring.index import MAX_INDICATORS
 from planner.monitoring.models import Area, DataExtract, Indicator, Observation
 from planner.monitoring.values import area_filter, data_state, secrecy_limit, show
 
@@ -36,7 +37,7 @@ class ExtractSpec:
 
 def build(spec: ExtractSpec, user) -> tuple[bytes, str, str, int]:
     try:
-        indicators: list[Indicator] = _indicators(spec.codes)
+        indicators: list[Indicator] = indicators_by_codes(spec.codes, MAX_INDICATORS)
     except DomainError as exc:
         raise ExtractError(str(exc)) from exc
     if spec.period_from > spec.period_to:

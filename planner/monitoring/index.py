@@ -12,10 +12,11 @@ import statistics
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from planner.core.transaction import DomainError
 from planner.extensions import db
+from planner.monitoring import catalogue
 from planner.monitoring.models import Area, IndexResult, IndexRun, Indicator, Observation, Polarity
 from planner.monitoring.periods import PeriodError, parse_for
 from planner.monitoring.values import Shown, area_filter, data_state
@@ -106,26 +107,6 @@ def parse_thresholds(text: str, labels: list[str]) -> list:
     return [*zip(bounds, labels[:-1], strict=True), (None, labels[-1])]
 
 
-def _indicators(codes: list[str]) -> list[Indicator]:
-    if not codes:
-        raise IndexError_(_("Bitte mindestens einen Indikator wählen."))
-    if len(codes) > MAX_INDICATORS:
-        raise IndexError_(_("Höchstens %(n)s Indikatoren.", n=MAX_INDICATORS))
-    lowered = [c.strip().lower() for c in codes]
-    found = {
-        i.code.lower(): i
-        for i in db.session.scalars(
-            select(Indicator).where(func.lower(Indicator.code).in_(lowered))
-        )
-    }
-    chosen = {}
-    for code in lowered:
-        if code not in found:
-            raise IndexError_(_("Unbekannter Indikator „%(c)s“.", c=code[:40]))
-        chosen[found[code].id] = found[code]
-    return list(chosen.values())
-
-
 def _values(
     indicator_ids: list[int], area_ids: list[int], period: str
 ) -> dict[tuple[int, int], float]:
@@ -144,7 +125,10 @@ def _values(
 
 
 def compute(spec: IndexSpec) -> tuple[list[Indicator], list[Row]]:
-    indicators = _indicators(spec.codes)
+    try:
+        indicators = catalogue.indicators_by_codes(spec.codes, MAX_INDICATORS)
+    except catalogue.IndicatorError as exc:
+        raise IndexError_(str(exc)) from exc
     for indicator in indicators:
         try:
             parse_for(spec.period, indicator.periodicity)

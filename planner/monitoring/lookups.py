@@ -71,9 +71,13 @@ def search_indicators(q: str, user=None) -> list[tuple[int, str]]:
     return [(iid, indicator_label(code, name)) for iid, code, name in rows]
 
 
+def indicator_code(entry: str) -> str:
+    """The code in an entry: the code alone or the suggestion "CODE (Name)"."""
+    return entry.strip().split(" (", 1)[0].strip()
+
+
 def resolve_indicator(text: str, user=None) -> list[tuple[int, str]]:
-    """The code alone or the suggestion "CODE (Name)"."""
-    code = text.strip().split(" (", 1)[0].strip().lower()
+    code = indicator_code(text).lower()
     rows = db.session.execute(
         select(Indicator.id, Indicator.code, Indicator.name)
         .where(func.lower(Indicator.code) == code)

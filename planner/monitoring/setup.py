@@ -11,7 +11,7 @@ from flask_login import current_user
 from planner.accounts.privacy import USER_EXPORTS
 from planner.core import services as core_services
 from planner.core.panels import add_panel
-from planner.core.permissions import Permission, can, role_can
+from planner.core.permissions import Permission, can
 from planner.core.shell import add_navigation
 from planner.deadlines.scheduler import DAILY_JOBS
 from planner.deadlines.services import DeadlineSource, register_source, today_in_berlin
@@ -147,6 +147,3 @@ def init_app(app) -> None:
     app.jinja_env.filters["wert"] = as_html
     app.config.setdefault("SECRECY_MIN_COUNT", 3)
     app.config.setdefault("IMPORT_BACKGROUND_BYTES", 256 * 1024)
-
-
-__all__ = ["role_can"]

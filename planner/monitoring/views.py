@@ -34,7 +34,7 @@ from planner.monitoring.forms import (
     ViewForm,
 )
 from planner.monitoring.imports import ImportFailed
-from planner.monitoring.lookups import area_label, indicator_label, resolve_area
+from planner.monitoring.lookups import area_label, indicator_code, resolve_area
 from planner.monitoring.models import Area, IndexRun, Indicator, Observation
 from planner.monitoring.tabular import TableError
 
@@ -440,7 +440,7 @@ def index_form():
 
         def run():
             spec = index_services.IndexSpec(
-                codes=[e.split(" (", 1)[0] for e in form.indicators.entries()],
+                codes=[indicator_code(e) for e in form.indicators.entries()],
                 level=form.level.data.strip(),
                 period=form.period.data,
                 from_period=form.from_period.data or None,
@@ -507,7 +507,7 @@ def extract_form():
     if form.validate_on_submit():
         within = db.session.get(Area, form.within.chosen_id) if form.within.chosen_id else None
         spec = extracts.ExtractSpec(
-            codes=[e.split(" (", 1)[0] for e in form.indicators.entries()],
+            codes=[indicator_code(e) for e in form.indicators.entries()],
             level=form.level.data.strip(), within=within,
             period_from=form.period_from.data, period_to=form.period_to.data,
             file_format=form.file_format.data or "csv", purpose=form.purpose.data or None,
@@ -530,6 +530,3 @@ def extract_form():
 @requires(Permission.DOMAIN_EDIT)
 def extract_log():
     return render_template("monitoring/extract_log.html", page=extracts.extract_log(page_arg()))
-
-
-__all__ = ["indicator_label"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from sqlalchemy import insert, select
@@ -57,6 +56,3 @@ def build(org, long_names: bool = False) -> dict[str, int]:
     observation = _db.session.scalar(select(Observation.id).order_by(Observation.id).limit(1))
     return {"area_id": areas[0].id, "indicator_id": indicator.id, "observation_id": observation, "schedule_id": schedule.id,
             "delivery_id": delivery.id, "run_id": run.id, "job_id": job.id, "kind": "csv"}  # fmt: skip
-
-
-__all__ = ["io"]
