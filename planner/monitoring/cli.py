@@ -138,12 +138,10 @@ def observations_import(
     fehlend, x oder * für geheim gehalten. Ein geänderter Wert ersetzt den alten, der in der
     Historie bleibt.
     """
-    from planner.core.models import utcnow
     from planner.core.transaction import DomainError
-    from planner.monitoring import deliveries, imports
+    from planner.monitoring import deliveries, imports, jobs
     from planner.monitoring.models import ImportJob, JobState
     from planner.monitoring.periods import PeriodError, parse_period
-    from planner.monitoring.values import refresh_periods
 
     if layout == "wide":
         try:
@@ -161,23 +159,10 @@ def observations_import(
     )  # fmt: skip
     try:
         result = imports.import_file(file, settings)
-        refresh_periods(result.keys)
-        job = db.session.get(ImportJob, job.id)
-        job.state, job.done, job.written, job.corrected = (
-            JobState.DONE,
-            result.rows,
-            result.inserted,
-            result.corrected,
-        )
-        job.finished_at = job.updated_at = utcnow()
+        jobs.finish(db.session.get(ImportJob, job.id), result)
         db.session.commit()
     except DomainError as exc:
-        db.session.rollback()
-        failed = db.session.get(ImportJob, job.id)
-        failed.state, failed.message = JobState.FAILED, str(exc)
-        failed.problems = [p.as_dict() for p in getattr(exc, "problems", [])]
-        failed.problem_count = getattr(exc, "count", 1)
-        failed.finished_at = failed.updated_at = utcnow()
+        jobs.mark_failed(job.id, str(exc), getattr(exc, "problems", None), getattr(exc, "count", 1))
         db.session.commit()
         _fail(exc)
     click.echo(

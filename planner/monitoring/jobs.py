@@ -141,52 +141,62 @@ def run(job_id: int) -> ImportJob:
         if job.layout == "auto":
             job.layout = detect_layout(path)
         result = imports.import_file(path, _settings(job), progress)
-        from planner.monitoring.values import refresh_periods
-
-        refresh_periods(result.keys)
         if job.delivery_id:
             from planner.monitoring import deliveries
 
             deliveries.mark_received(db.session.get(Delivery, job.delivery_id), result.rows)
-        job.state = JobState.DONE
-        job.written = result.inserted
-        job.corrected = result.corrected
-        job.done = result.rows
-        job.message = _(
-            "%(rows)s Werte übernommen: %(new)s neu, %(corr)s korrigiert (alter Wert in der Historie), "
-            "%(same)s unverändert; %(derived)s Werte übergeordneter Räume aus den Zählern berechnet.",
-            rows=result.rows, new=result.inserted, corr=result.corrected, same=result.unchanged,
-            derived=result.derived,
-        )  # fmt: skip
+        job = finish(job, result)
     except (imports.ImportFailed, TableError) as exc:
-        db.session.rollback()
-        job = db.session.get(ImportJob, job_id)
-        job.state = JobState.FAILED
-        problems = getattr(exc, "problems", None) or [imports.Problem(0, "", str(exc))]
-        job.problems = [p.as_dict() for p in problems]
-        job.problem_count = getattr(exc, "count", len(problems))
-        job.message = str(exc)
-    except IntegrityError:
-        db.session.rollback()  # another import wrote the same values in the meantime
-        job = db.session.get(ImportJob, job_id)
-        job.state = JobState.FAILED
-        job.problem_count = 1
-        job.message = _(
+        job = mark_failed(
+            job_id, str(exc), getattr(exc, "problems", None), getattr(exc, "count", 1)
+        )
+    except IntegrityError:  # another import wrote the same values in the meantime
+        job = mark_failed(job_id, _(
             "Gleichzeitig wurden dieselben Werte aus einer anderen Datei übernommen; es wurde "
             "nichts übernommen. Bitte laden Sie die Datei erneut hoch."
-        )
+        ))  # fmt: skip
     except Exception:
         log.exception("import job %s failed", job_id)
-        db.session.rollback()
-        job = db.session.get(ImportJob, job_id)
-        job.state = JobState.FAILED
-        job.problem_count = 1
-        job.message = _(
-            "Beim Import ist ein interner Fehler aufgetreten; es wurde nichts übernommen. Bitte wenden Sie sich an die Administration."
-        )
+        job = mark_failed(job_id, _(
+            "Beim Import ist ein interner Fehler aufgetreten; es wurde nichts übernommen. Bitte "
+            "wenden Sie sich an die Administration."
+        ))  # fmt: skip
+    db.session.commit()
+    return job
+
+
+def finish(job: ImportJob, result: imports.Result) -> ImportJob:
+    """A job whose values are written (same transaction): the indicators' periods, the counts
+    and the German summary."""
+    from planner.monitoring.values import refresh_periods
+
+    refresh_periods(result.keys)
+    job.state = JobState.DONE
+    job.written = result.inserted
+    job.corrected = result.corrected
+    job.done = result.rows
+    job.message = _(
+        "%(rows)s Werte übernommen: %(new)s neu, %(corr)s korrigiert (alter Wert in der Historie), "
+        "%(same)s unverändert; %(derived)s Werte übergeordneter Räume aus den Zählern berechnet.",
+        rows=result.rows, new=result.inserted, corr=result.corrected, same=result.unchanged,
+        derived=result.derived,
+    )  # fmt: skip
     job.phase = None
     job.finished_at = job.updated_at = utcnow()
-    db.session.commit()
+    return job
+
+
+def mark_failed(job_id: int, message: str, problems=None, count: int = 1) -> ImportJob:
+    """Roll back what the import wrote and record why nothing was taken (the caller commits)."""
+    db.session.rollback()
+    job = db.session.get(ImportJob, job_id)
+    job.state = JobState.FAILED
+    problems = problems or [imports.Problem(0, "", message)]
+    job.problems = [p.as_dict() for p in problems]
+    job.problem_count = max(count, 1)
+    job.message = message
+    job.phase = None
+    job.finished_at = job.updated_at = utcnow()
     return job
 
 
