@@ -139,6 +139,19 @@ def map_svg(items, breaks: list[float], colours: list[str], title: str, decimals
     return Markup("".join(parts))
 
 
+def choropleth(areas, outlines: dict, method: str, classes: int, decimals: int, title: str):
+    """The map of (area, Shown) pairs with their outlines: classes by ``method``, the SVG and
+    its legend."""
+    present = [shown.value for _area, shown in areas if shown.value is not None]
+    breaks = breaks_for(present, method, classes)
+    colours = palette(len(breaks) + 1)
+    items = [
+        (area.name, area.code, *outlines.get(area.id, (None, None)), shown) for area, shown in areas
+    ]
+    svg = map_svg(items, breaks, colours, title, decimals)
+    return svg, legend(present, breaks, decimals, colours) if present else []
+
+
 def line_chart(
     series: list[tuple[str, list[tuple[str, float | None]]]], unit: str, decimals: int, title: str
 ) -> Markup:

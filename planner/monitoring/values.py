@@ -134,6 +134,16 @@ def ancestors(area: Area) -> list[Area]:
     return list(reversed(chain))
 
 
+def outlines(area_ids: list[int]) -> dict[int, tuple[str | None, tuple]]:
+    """area id -> (SVG path, bounding box) of the stored display outlines, one query."""
+    rows = db.session.execute(
+        select(Area.id, Area.shape, Area.min_x, Area.min_y, Area.max_x, Area.max_y).where(
+            Area.id.in_(area_ids or [-1])
+        )
+    )
+    return {aid: (shape, (x0, y0, x1, y1)) for aid, shape, x0, y0, x1, y1 in rows}
+
+
 def descendant_ids(root_id: int) -> set[int]:
     children = defaultdict(list)
     for aid, parent in db.session.execute(select(Area.id, Area.parent_id)):

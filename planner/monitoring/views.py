@@ -284,29 +284,17 @@ def indicator_map(indicator_id: int):
     svg, legend, table = None, [], None
     if level and period:
         table = values.indicator_table(indicator, level, period, current_user, within)
-        shapes = {
-            aid: (shape, (a, b, c, d))
-            for aid, shape, a, b, c, d in db.session.execute(
-                select(Area.id, Area.shape, Area.min_x, Area.min_y, Area.max_x, Area.max_y).where(
-                    Area.id.in_([r.area.id for r in table.rows] or [-1])
-                )
-            )
-        }
-        present = [r.shown.value for r in table.rows if r.shown.value is not None]
         method = form.methode.data if form.methode.data in charts.METHODS else "quantile"
         classes = int(form.klassen.data) if form.klassen.data in ("3", "4", "5", "6", "7") else 5
         form.methode.data, form.klassen.data = method, str(classes)
-        breaks = charts.breaks_for(present, method, classes)
-        colours = charts.palette(len(breaks) + 1)
-        legend = charts.legend(present, breaks, indicator.decimals, colours) if present else []
-        items = [
-            (r.area.name, r.area.code, *shapes.get(r.area.id, (None, None)), r.shown)
-            for r in table.rows
-        ]
         title = _(
             "%(name)s, %(level)s, %(period)s", name=indicator.name, level=level, period=period
         )
-        svg = charts.map_svg(items, breaks, colours, title, indicator.decimals)
+        svg, legend = charts.choropleth(
+            [(r.area, r.shown) for r in table.rows],
+            values.outlines([r.area.id for r in table.rows]),
+            method, classes, indicator.decimals, title,
+        )  # fmt: skip
     return render_template(
         "monitoring/indicator_map.html",
         indicator=indicator,
