@@ -28,7 +28,8 @@ def bench_email(role: Role | str) -> str:
     return f"bench-{Role(role).value}@bench.example"
 
 
-def _chunks(table, rows: list[dict]) -> None:
+def insert_chunks(table, rows: list[dict]) -> None:
+    """Core bulk inserts of ``rows`` in chunks (every generator's way of writing)."""
     for start in range(0, len(rows), CHUNK):
         db.session.execute(insert(table), rows[start : start + CHUNK])
 
@@ -37,7 +38,7 @@ def generate_accounts(scale: Scale) -> dict[str, int]:
     rnd = random.Random(1)
     now = datetime.now(UTC)
     kinds = list(OrganisationKind)
-    _chunks(
+    insert_chunks(
         Organisation.__table__,
         [
             {"id": i + 1, "name": f"Organisation {i + 1:05d}", "short_name": f"O{i + 1}",
@@ -59,9 +60,9 @@ def generate_accounts(scale: Scale) -> dict[str, int]:
              "role": roles[i % len(roles)], "password_hash": password_hash, "active": rnd.random() > 0.05,
              "organisation_id": rnd.randint(1, scale.organisations), "created_at": now, "updated_at": now}
         )  # fmt: skip
-    _chunks(User.__table__, users)
+    insert_chunks(User.__table__, users)
     types = ["User", "Organisation", "Deadline"]
-    _chunks(
+    insert_chunks(
         AuditEntry.__table__,
         [
             {"at": now - timedelta(minutes=i * 10), "user_id": rnd.randint(1, scale.persons),

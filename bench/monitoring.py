@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select
 
+from bench.generate import insert_chunks
 from bench.scales import Scale
 from planner.extensions import db
 from planner.monitoring.models import (
@@ -34,11 +35,6 @@ CHUNK = 20_000
 FIRST_YEAR = 2026  # periods FIRST_YEAR - periods + 1 .. FIRST_YEAR
 IMPORT_ROWS = 1_000_000
 IMPORT_FIRST_YEAR = 1900  # the import job's periods lie before the generated ones
-
-
-def _chunks(table, rows: list[dict]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(table), rows[start : start + CHUNK])
 
 
 def _polygon(cx: float, cy: float, r: float, points: int = 16) -> tuple[str, tuple]:
@@ -115,7 +111,7 @@ def generate(scale: Scale, seed: int = 8) -> dict[str, int]:
     rnd = random.Random(seed)
     now = datetime.now(UTC)
     areas = _tree(scale)
-    _chunks(Area.__table__, areas)
+    insert_chunks(Area.__table__, areas)
     periods = [str(FIRST_YEAR - scale.periods + 1 + k) for k in range(scale.periods)]
     topics = [
         "Armut",
@@ -127,7 +123,7 @@ def generate(scale: Scale, seed: int = 8) -> dict[str, int]:
         "Gesundheit",
         "Bildung",
     ]
-    _chunks(Indicator.__table__, [
+    insert_chunks(Indicator.__table__, [
         {"id": i + 1, "code": f"IND{i + 1:03d}", "name": f"Indikator {i + 1:03d}", "topic": topics[i % len(topics)], "unit": "%",
          "factor": 100, "polarity": "higher_is_worse" if i % 4 else "higher_is_better", "computed": True, "periodicity": "jaehrlich",
          "decimals": 1, "periods": periods, "created_at": now, "updated_at": now}
@@ -193,9 +189,9 @@ def generate(scale: Scale, seed: int = 8) -> dict[str, int]:
                                "received_at": datetime(int(period) + 1, 3, 1, tzinfo=UTC) if state != "erwartet" else None,
                                "received_late": False if state != "erwartet" else None, "rows": 100,
                                "created_at": now, "updated_at": now})  # fmt: skip
-    _chunks(DeliverySchedule.__table__, schedules)
-    _chunks(schedule_indicators, links)
-    _chunks(Delivery.__table__, deliveries)
+    insert_chunks(DeliverySchedule.__table__, schedules)
+    insert_chunks(schedule_indicators, links)
+    insert_chunks(Delivery.__table__, deliveries)
     if db.engine.dialect.name == "postgresql":
         for table in ("areas", "indicators", "delivery_schedules"):
             db.session.execute(

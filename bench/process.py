@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, select
 
+from bench.generate import insert_chunks
 from bench.scales import Scale
 from planner.accounts.models import Organisation, User
 from planner.core.audit import AuditEntry
@@ -17,16 +18,10 @@ from planner.governance.models import Body, Membership, Paper, Resolution
 from planner.process.models import Phase, Process, Step, step_dependencies
 from planner.stakeholders.models import Person
 
-CHUNK = 5000
 TODAY = date(2026, 11, 26)
 STEPS_PER_PHASE = 12
 PHASES = 5
 PROCESSES = 2
-
-
-def _chunks(table, rows: list[dict]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(table), rows[start : start + CHUNK])
 
 
 def generate(scale: Scale, seed: int = 11) -> dict[str, int]:
@@ -48,9 +43,9 @@ def generate(scale: Scale, seed: int = 11) -> dict[str, int]:
             "consent_date": date(2020, 1, 1) + timedelta(days=i % 1500) if basis == "einwilligung" else None,
             "user_id": planner_id if i == 0 else None, "archived": i % 50 == 0, **stamp,
         })  # fmt: skip
-    _chunks(Person.__table__, persons)
+    insert_chunks(Person.__table__, persons)
     n_bodies = max(10, scale.organisations // 20)
-    _chunks(Body.__table__, [
+    insert_chunks(Body.__table__, [
         {"id": b + 1, "name": f"Gremium {b + 1:04d}", "short_name": f"G{b + 1}",
          "kind": ["kreistag", "ausschuss", "dienstbesprechung", "lenkungsgruppe", "arbeitsgruppe"][b % 5],
          "organisation_id": org_ids[b % len(org_ids)], "archived": False, **stamp}
@@ -64,15 +59,15 @@ def generate(scale: Scale, seed: int = 11) -> dict[str, int]:
                 "role": ["vorsitz", "mitglied", "stellvertretung", "beratend"][min(m, 3) if m < 3 else 1],
                 "start_date": date(2020, 1, 1), "end_date": None if m % 7 else date(2024, 12, 31), **stamp,
             })  # fmt: skip
-    _chunks(Membership.__table__, memberships)
+    insert_chunks(Membership.__table__, memberships)
     n_papers = scale.organisations // 2
-    _chunks(Paper.__table__, [
+    insert_chunks(Paper.__table__, [
         {"id": p + 1, "reference": f"{2016 + p % 10}/{p:05d}", "title": f"Vorlage {p:05d} zur Sozialplanung",
          "kind": ["vorlage", "antrag", "mitteilung"][p % 3], "originator_id": org_ids[p % len(org_ids)],
          "date": date(2016, 1, 1) + timedelta(days=p % 3650), "text": "Text der Vorlage.\n\n- Punkt", **stamp}
         for p in range(n_papers)
     ])  # fmt: skip
-    _chunks(Resolution.__table__, [
+    insert_chunks(Resolution.__table__, [
         {"id": r + 1, "body_id": r % n_bodies + 1, "date": date(2016, 1, 1) + timedelta(days=r % 3650),
          "title": f"Beschluss {r:05d}", "text": "Beschlusstext.", "vote": "einstimmig",
          "paper_id": r + 1, **stamp}
@@ -126,10 +121,10 @@ def generate(scale: Scale, seed: int = 11) -> dict[str, int]:
                         "action": "update", "object_type": "Step", "object_id": str(step_id),
                         "object_label": f"Schritt {position:02d}", "changes": {"status": ["offen", "in_arbeit"]},
                     })  # fmt: skip
-    _chunks(Phase.__table__, phases)
-    _chunks(Step.__table__, steps)
-    _chunks(step_dependencies, deps)
-    _chunks(AuditEntry.__table__, audit)
+    insert_chunks(Phase.__table__, phases)
+    insert_chunks(Step.__table__, steps)
+    insert_chunks(step_dependencies, deps)
+    insert_chunks(AuditEntry.__table__, audit)
     if db.engine.dialect.name == "postgresql":
         for table in (
             "persons",
