@@ -195,9 +195,9 @@ def audit_log():
 def audit_export():
     """The raw entries of the current selection (values as stored), newest first."""
     _form, filters = _audit_filters()
-    response = Response("".join(services.audit_csv(**filters)), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = 'attachment; filename="protokoll.csv"'
-    return response
+    return download(
+        "".join(services.audit_csv(**filters)), "protokoll.csv", "text/csv; charset=utf-8"
+    )
 
 
 bp.add_url_rule("/admin/audit", endpoint="legacy_audit", redirect_to="/admin/protokoll")
