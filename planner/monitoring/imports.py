@@ -66,6 +66,18 @@ class ImportFailed(DomainError):
         super().__init__(_("Die Datei wurde nicht übernommen: %(n)s Problem(e) gefunden.", n=count))
 
 
+class ValuesTaken(DomainError):
+    """Another import wrote some of the same values after this one looked (a race)."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Gleichzeitig wurden dieselben Werte aus einer anderen Datei übernommen; es wurde "
+                "nichts übernommen. Bitte laden Sie die Datei erneut hoch."
+            )
+        )
+
+
 @dataclass
 class Scope:
     """What a supplier owes: per schedule the indicators, the areas and the periods."""
@@ -469,19 +481,27 @@ def _bulk_insert(rows: list[tuple]) -> None:
     """New observations the fastest way each database takes them: COPY on PostgreSQL, the
     driver's own executemany on SQLite; no per-row work in SQLAlchemy. Values are already
     checked and typed (the timestamp prepared for the dialect by _stamp)."""
+    from sqlalchemy.exc import IntegrityError
+
     connection = db.session.connection()
     columns = ", ".join(_INSERT_COLUMNS)
-    if connection.dialect.name == "postgresql":
-        raw = connection.connection.dbapi_connection
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY observations ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-    else:
-        marks = ", ".join("?" * len(_INSERT_COLUMNS))
-        connection.exec_driver_sql(f"INSERT INTO observations ({columns}) VALUES ({marks})", rows)
+    try:
+        if connection.dialect.name == "postgresql":
+            raw = connection.connection.dbapi_connection
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(f"COPY observations ({columns}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(_INSERT_COLUMNS))
+            connection.exec_driver_sql(
+                f"INSERT INTO observations ({columns}) VALUES ({marks})", rows
+            )
+    except (IntegrityError, connection.dialect.dbapi.IntegrityError) as exc:
+        # COPY speaks to the driver directly: its unique-key error is not SQLAlchemy's
+        raise ValuesTaken() from exc
 
 
 def _stamp(now: datetime):

@@ -146,15 +146,12 @@ def run(job_id: int) -> ImportJob:
 
             deliveries.mark_received(db.session.get(Delivery, job.delivery_id), result.rows)
         job = finish(job, result)
-    except (imports.ImportFailed, TableError) as exc:
+    except (imports.ImportFailed, imports.ValuesTaken, TableError) as exc:
         job = mark_failed(
             job_id, str(exc), getattr(exc, "problems", None), getattr(exc, "count", 1)
         )
-    except IntegrityError:  # another import wrote the same values in the meantime
-        job = mark_failed(job_id, _(
-            "Gleichzeitig wurden dieselben Werte aus einer anderen Datei übernommen; es wurde "
-            "nichts übernommen. Bitte laden Sie die Datei erneut hoch."
-        ))  # fmt: skip
+    except IntegrityError:  # the same race, met by the parents' derived values
+        job = mark_failed(job_id, str(imports.ValuesTaken()))
     except Exception:
         log.exception("import job %s failed", job_id)
         job = mark_failed(job_id, _(

@@ -15,7 +15,7 @@ from planner.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from planner.extensions import db as _db
 from planner.monitoring import deliveries
 from planner.monitoring.models import Delivery, DeliveryState, ImportJob, JobState, Observation
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 TODAY = date(2021, 5, 10)
 
@@ -238,3 +238,49 @@ def test_the_daily_job_plans_the_next_periods(app, schedule):
     dict(DAILY_JOBS)["delivery-plan"](app)  # today: up to the current year's period
     periods = _db.session.scalars(select(Delivery.period).order_by(Delivery.period)).all()
     assert periods[:5] == ["2019", "2020", "2021", "2022", "2023"] and len(periods) >= 7
+
+
+def test_two_imports_of_the_same_values_at_once_leave_one_clean_set(app, tree):
+    """Two uploads of the same new values run side by side (two threads, two sessions): each
+    ends as taken or refused with a German message, never half written, and the values are
+    there exactly once."""
+    import threading
+
+    from planner.monitoring import jobs
+
+    user = UserFactory(role="planner")
+    lines = ["indikator;raum;zeitraum;wert"] + [
+        f"INDEX_X;{area};{1900 + n};{n},5"
+        for n in range(250)
+        for area in ("05001-01", "05001-02", "05002-01", "05002-02")
+    ]
+    body = "\n".join(lines).encode()
+    ids = []
+    for name in ("a.csv", "b.csv"):
+        ids.append(jobs.create_job(user, io.BytesIO(body), name).id)
+    _db.session.commit()
+    errors = []
+
+    def run(job_id):
+        with app.app_context():
+            try:
+                jobs.run(job_id)
+            except Exception as exc:  # noqa: BLE001 - the test reports any escape
+                errors.append(exc)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(job_id,)) for job_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    _db.session.expire_all()
+    finished = [_db.session.get(ImportJob, job_id) for job_id in ids]
+    assert {job.state for job in finished} <= {JobState.DONE, JobState.FAILED}
+    assert any(job.state == JobState.DONE for job in finished)
+    for job in finished:
+        if job.state == JobState.FAILED:
+            assert job.message.startswith("Gleichzeitig wurden dieselben Werte")
+    assert _db.session.scalar(select(func.count()).select_from(Observation)) == 1000
