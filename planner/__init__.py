@@ -79,6 +79,8 @@ def register_blueprints(app: Flask) -> None:
     from planner.deadlines import bp as deadlines_bp
     from planner.files import bp as files_bp
     from planner.governance import bp as governance_bp
+    from planner.measures import bp as measures_bp
+    from planner.meetings import bp as meetings_bp
     from planner.monitoring import bp as monitoring_bp
     from planner.process import bp as process_bp
     from planner.stakeholders import bp as stakeholders_bp
@@ -91,6 +93,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(governance_bp)
     app.register_blueprint(process_bp)
     app.register_blueprint(monitoring_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(measures_bp)
     app.before_request(enforce_permissions)
     init_shell(app)
 
@@ -114,6 +118,8 @@ def register_domains(app: Flask) -> None:
     from planner.deadlines import setup as deadlines_setup
     from planner.files import setup as files_setup
     from planner.governance import setup as governance_setup
+    from planner.measures import setup as measures_setup
+    from planner.meetings import setup as meetings_setup
     from planner.monitoring import setup as monitoring_setup
     from planner.process import setup as process_setup
     from planner.stakeholders import setup as stakeholders_setup
@@ -125,5 +131,7 @@ def register_domains(app: Flask) -> None:
         governance_setup,
         process_setup,
         monitoring_setup,
+        meetings_setup,
+        measures_setup,
     ):
         domain.init_app(app)

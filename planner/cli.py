@@ -117,6 +117,12 @@ def reminders_send_due(now_text: str | None) -> None:
         f"Erinnerungen: {result.sent} gesendet, {result.failed} fehlgeschlagen, "
         f"{result.cancelled} verworfen"
     )
+    from flask import current_app
+
+    from planner.deadlines.scheduler import SWEEP_JOBS
+
+    for _job_id, job in SWEEP_JOBS:  # the other outboxes (invitation mails) go with the sweep
+        job(current_app._get_current_object())
     if result.errors:
         click.echo("Fehler: " + "; ".join(result.errors), err=True)
         sys.exit(1)

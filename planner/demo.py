@@ -111,6 +111,18 @@ def _load_monitoring() -> None:
     load()
 
 
+def _load_meetings() -> None:
+    from planner.meetings.demo import load
+
+    load()
+
+
+def _load_measures() -> None:
+    from planner.measures.demo import load
+
+    load()
+
+
 DEMO_LOADERS: list[Callable[[], None]] = [
     load_accounts,
     _load_deadlines,
@@ -118,6 +130,8 @@ DEMO_LOADERS: list[Callable[[], None]] = [
     _load_governance,
     _load_process,
     _load_monitoring,
+    _load_meetings,
+    _load_measures,
 ]
 
 

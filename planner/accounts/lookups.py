@@ -98,3 +98,40 @@ LOOKUPS["benutzer"] = Lookup(
     lambda q, u: search_people(q, u, active_only=False),
     lambda t, u: resolve_person(t, u, active_only=False),
 )
+
+
+def _municipalities(rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    if not rows:
+        return rows
+    from planner.accounts.models import OrganisationKind
+
+    kommunen = set(
+        db.session.scalars(
+            select(Organisation.id).where(
+                Organisation.id.in_([r[0] for r in rows]),
+                Organisation.kind == OrganisationKind.KOMMUNE,
+            )
+        )
+    )
+    return [r for r in rows if r[0] in kommunen]
+
+
+def search_municipalities(q: str, user=None) -> list[tuple[int, str]]:
+    from planner.accounts.models import OrganisationKind
+
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(organisation_matches(q), Organisation.archived.is_(False),
+               Organisation.kind == OrganisationKind.KOMMUNE)
+        .order_by(starts_first(Organisation.name, q), Organisation.name)
+        .limit(LIMIT)
+    )  # fmt: skip
+    return [tuple(r) for r in rows]
+
+
+# organisations of the kind "Kommune" (the municipality of a municipal conference)
+LOOKUPS["kommunen"] = Lookup(
+    Permission.DASHBOARD_VIEW,
+    search_municipalities,
+    lambda t, u: _municipalities(resolve_organisation(t, u)),
+)

@@ -6,8 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel import numbers as babel_numbers
 from flask import current_app
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime
 
 SUPPORTED_LOCALES = ("de",)
 BERLIN = ZoneInfo("Europe/Berlin")  # the time zone of every date a user sees
@@ -41,4 +42,4 @@ def fmt_money(value: Decimal | float | int | None) -> str:
     """70.000,00 €"""
     if value is None:
         return ""
-    return format_decimal(value, format="#,##0.00", locale="de") + "\u00a0€"
+    return babel_numbers.format_decimal(value, format="#,##0.00", locale="de_DE") + "\u00a0€"

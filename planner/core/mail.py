@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from email import policy
+from email import encoders, policy
 from email.header import Header
 from email.message import EmailMessage, Message
+from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
@@ -54,7 +55,14 @@ def transport_address(address: str) -> str:
     return f"{local}@{domain}"
 
 
-def build_message(*, to: str, subject: str, text: str, html: str | None = None) -> Message:
+def build_message(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> Message:
     """A German plain-text mail with an optional HTML alternative (UTF-8, quoted-printable).
 
     For an address that is ASCII (after IDNA) the classic MIME classes are used: the modern
@@ -71,6 +79,20 @@ def build_message(*, to: str, subject: str, text: str, html: str | None = None) 
             msg.attach(MIMEText(html, "html", "utf-8"))
         else:
             msg = body
+        if attachments:
+            mixed = MIMEMultipart("mixed")
+            mixed.attach(msg)
+            for filename, content, mimetype in attachments:
+                maintype, subtype = mimetype.split("/", 1)
+                part = MIMEBase(maintype, subtype.split(";")[0].strip())
+                part.set_payload(content)
+                encoders.encode_base64(part)
+                for param in subtype.split(";")[1:]:
+                    key, _sep, value = param.strip().partition("=")
+                    part.set_param(key, value)
+                part.add_header("Content-Disposition", "attachment", filename=filename)
+                mixed.attach(part)
+            msg = mixed
         msg["Subject"] = Header(subject, "utf-8")
     else:
         msg = EmailMessage(policy=policy.SMTP)
@@ -78,6 +100,10 @@ def build_message(*, to: str, subject: str, text: str, html: str | None = None) 
         msg.set_content(text, charset="utf-8", cte="quoted-printable")
         if html:
             msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+        for filename, content, mimetype in attachments or []:
+            maintype, subtype = mimetype.split("/", 1)
+            msg.add_attachment(content, maintype=maintype, subtype=subtype.split(";")[0].strip(),
+                               filename=filename)  # fmt: skip
     msg["From"] = sender
     msg["To"] = address
     msg["Date"] = formatdate(localtime=False)

@@ -49,6 +49,9 @@ class Permission(enum.StrEnum):
     MONITORING_SECRET = "monitoring.secret"
     MONITORING_EXTRACT = "monitoring.extract"
     DELIVERIES_OWN = "deliveries.own"
+    MEETINGS_VIEW = "meetings.view"
+    MEASURES_VIEW = "measures.view"
+    MEASURES_LOG = "measures.log"
     DEADLINES_VIEW = "deadlines.view"
     DEADLINES_EDIT = "deadlines.edit"
     USERS_MANAGE = "users.manage"
@@ -63,8 +66,8 @@ PERMISSION_LABELS = {
     Permission.ACCOUNT_SELF: _l("Eigenes Konto (Passwort, Einstellungen)"),
     Permission.DOMAIN_READ: _l("Organisationen sehen (Datenlieferung: nur die eigene)"),
     Permission.DOMAIN_EDIT: _l(
-        "Organisationen, Personen, Gremien, Beschlüsse, Prozesse, Räume, Indikatoren, Werte "
-        "und Lieferpläne bearbeiten"
+        "Organisationen, Personen, Gremien, Beschlüsse, Prozesse, Räume, Indikatoren, Werte, "
+        "Lieferpläne, Sitzungen und alle Maßnahmen bearbeiten"
     ),
     Permission.PERSONS_VIEW: _l("Ansprechpersonen und ihre Kontaktdaten sehen"),
     Permission.PROCESS_VIEW: _l("Gremien, Vorlagen, Beschlüsse und Prozessplan sehen"),
@@ -75,6 +78,14 @@ PERMISSION_LABELS = {
     Permission.MONITORING_SECRET: _l("Geheim zu haltende Werte (kleine Fallzahlen) sehen"),
     Permission.MONITORING_EXTRACT: _l("Datenauszüge herunterladen (protokolliert)"),
     Permission.DELIVERIES_OWN: _l("Datenlieferungen der eigenen Organisation hochladen"),
+    Permission.MEETINGS_VIEW: _l(
+        "Sitzungen und Konferenzen sehen (Tagesordnung, Protokoll; Politik: öffentliche Punkte)"
+    ),
+    Permission.MEASURES_VIEW: _l("Maßnahmen und ihre Begründung durch Indikatoren sehen"),
+    Permission.MEASURES_LOG: _l(
+        "Maßnahmen kommentieren; auf Konferenzen, zu denen man eingeladen ist, Maßnahmen "
+        "erfassen und die der eigenen Organisation bearbeiten"
+    ),
     Permission.DEADLINES_VIEW: _l("Fristen und Kalender sehen"),
     Permission.DEADLINES_EDIT: _l("Fristen anlegen, bearbeiten, erledigen"),
     Permission.USERS_MANAGE: _l("Benutzerkonten verwalten"),
@@ -103,6 +114,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MONITORING_VIEW,
         Permission.MONITORING_SECRET,
         Permission.MONITORING_EXTRACT,
+        Permission.MEETINGS_VIEW,
+        Permission.MEASURES_VIEW,
+        Permission.MEASURES_LOG,
     },
     # Conference-scoped and organisation-scoped rights (log measures at their conference, edit
     # measures of their organisation, upload owed deliveries) are object rules in the services.
@@ -112,12 +126,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.PROCESS_VIEW,
         Permission.MONITORING_VIEW,
         Permission.MONITORING_EXTRACT,
+        Permission.MEETINGS_VIEW,
+        Permission.MEASURES_VIEW,
+        Permission.MEASURES_LOG,
     },
     # a supplier sees its own organisation and its duties (deliveries), nothing of the process,
     # persons or the monitoring's results
     Role.SUPPLIER: _READER | {Permission.DELIVERIES_OWN},
     # politicians read the process, the bodies and the monitoring (small counts withheld)
-    Role.VIEWER: _READER | {Permission.PROCESS_VIEW, Permission.MONITORING_VIEW},
+    Role.VIEWER: _READER
+    | {
+        Permission.PROCESS_VIEW,
+        Permission.MONITORING_VIEW,
+        Permission.MEETINGS_VIEW,
+        Permission.MEASURES_VIEW,
+    },
 }
 
 

@@ -18,6 +18,8 @@ SWEEP_MINUTES = 5
 log = logging.getLogger(__name__)
 # other domains' daily work: (job id, function(app)); e.g. the monitoring plans new deliveries
 DAILY_JOBS: list[tuple[str, object]] = []
+# other domains' outboxes, run with every sweep: (job id, function(app)); e.g. invitation mails
+SWEEP_JOBS: list[tuple[str, object]] = []
 
 
 def sweep(app: Flask) -> None:
@@ -44,6 +46,10 @@ def _add_job(scheduler, app: Flask) -> None:
         next_run_time=utcnow(),
         replace_existing=True,
     )
+    for job_id, function in SWEEP_JOBS:
+        scheduler.add_job(function, "interval", minutes=SWEEP_MINUTES, args=[app], id=job_id,
+                          max_instances=1, coalesce=True, next_run_time=utcnow(),
+                          replace_existing=True)  # fmt: skip
     for job_id, function in DAILY_JOBS:
         scheduler.add_job(function, "interval", hours=24, args=[app], id=job_id, max_instances=1,
                           coalesce=True, next_run_time=utcnow(), replace_existing=True)  # fmt: skip

@@ -358,6 +358,20 @@ def unregister(owner_type: str, owner_id: int, slot: str | None = None) -> int:
     return len(deadlines)
 
 
+def states_of(owner_type: str, owner_ids: list[int]) -> dict[int, Deadline]:
+    """The live deadlines of several objects of one kind (one query), by owner id."""
+    if not owner_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Deadline).where(
+            Deadline.owner_type == owner_type,
+            Deadline.owner_id.in_(owner_ids),
+            Deadline.deleted_at.is_(None),
+        )
+    )
+    return {d.owner_id: d for d in rows}
+
+
 # --- who sees what ------------------------------------------------------------------------
 
 

@@ -193,6 +193,10 @@ def save_area(area: Area | None, data: AreaData) -> Area:
     return area
 
 
+# other domains' references to an area: (label, function(area_id) -> a Select of ids)
+AREA_REFERENCES: list[tuple[str, object]] = []
+
+
 def references(area: Area) -> list[str]:
     found = []
     checks = [
@@ -205,6 +209,7 @@ def references(area: Area) -> list[str]:
     checks.append(
         (_("Lieferpläne"), select(DeliverySchedule.id).where(DeliverySchedule.within_id == area.id))
     )
+    checks += [(str(label), build(area.id)) for label, build in AREA_REFERENCES]
     for label, stmt in checks:
         if db.session.scalar(stmt.limit(1)) is not None:
             found.append(label)

@@ -118,7 +118,17 @@ def indicators_by_codes(codes: list[str], limit: int) -> list[Indicator]:
     return list(chosen.values())
 
 
+# other domains' references to an indicator: (label, function(indicator_id) -> a Select of ids)
+INDICATOR_REFERENCES: list[tuple[str, object]] = []
+
+
 def delete_indicator(indicator: Indicator) -> None:
+    for label, build in INDICATOR_REFERENCES:
+        if db.session.scalar(build(indicator.id).limit(1)) is not None:
+            raise IndicatorError(
+                _("Der Indikator wird noch verwendet (%(what)s) und kann nicht gelöscht werden.",
+                  what=label)
+            )  # fmt: skip
     if db.session.scalar(
         select(Observation.id).where(Observation.indicator_id == indicator.id).limit(1)
     ):

@@ -153,7 +153,11 @@ def choropleth(areas, outlines: dict, method: str, classes: int, decimals: int, 
 
 
 def line_chart(
-    series: list[tuple[str, list[tuple[str, float | None]]]], unit: str, decimals: int, title: str
+    series: list[tuple[str, list[tuple[str, float | None]]]],
+    unit: str,
+    decimals: int,
+    title: str,
+    chart_id: str = "chart-title",
 ) -> Markup:
     """A time-series chart: one line per area (colour and dash differ), a point per period;
     gaps where a value is missing or withheld."""
@@ -177,8 +181,8 @@ def line_chart(
         return top + (h - top - bottom) * (1 - (v - low) / (high - low))
 
     parts = [
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="chart-title">',
-        f'<title id="chart-title">{escape(title)}</title>',
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{chart_id}">',
+        f'<title id="{chart_id}">{escape(title)}</title>',
         '<g class="chart__grid" stroke="#ccc" stroke-width="1">',
     ]
     for k in range(5):

@@ -88,3 +88,23 @@ def resolve_indicator(text: str, user=None) -> list[tuple[int, str]]:
 
 LOOKUPS["raeume"] = Lookup(Permission.MONITORING_VIEW, search_areas, resolve_area)
 LOOKUPS["indikatoren"] = Lookup(Permission.MONITORING_VIEW, search_indicators, resolve_indicator)
+
+
+def area_names(ids) -> dict[int, str]:
+    """Labels „Name (Schlüssel)“ of areas by id (one query; for pages of other domains)."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Area.id, Area.name, Area.code).where(Area.id.in_(ids)))
+    return {aid: area_label(name, code) for aid, name, code in rows}
+
+
+def indicator_names(ids) -> dict[int, str]:
+    """Labels „CODE (Name)“ of indicators by id (one query; for pages of other domains)."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Indicator.id, Indicator.code, Indicator.name).where(Indicator.id.in_(ids))
+    )
+    return {iid: indicator_label(code, name) for iid, code, name in rows}

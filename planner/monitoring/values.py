@@ -526,3 +526,48 @@ def data_state() -> datetime | None:
     from planner.monitoring.models import ImportJob
 
     return db.session.scalar(select(func.max(ImportJob.finished_at)))
+
+
+# --- for other domains (measures justified by indicators) --------------------------------
+
+
+def indicators_by_ids(ids) -> dict[int, Indicator]:
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    return {i.id: i for i in db.session.scalars(select(Indicator).where(Indicator.id.in_(ids)))}
+
+
+def areas_by_ids(ids) -> dict[int, Area]:
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    return {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(ids)))}
+
+
+def observation_at(indicator_id: int, area_id: int, period: str) -> Observation | None:
+    return db.session.scalar(
+        select(Observation).where(
+            Observation.indicator_id == indicator_id,
+            Observation.area_id == area_id,
+            Observation.period == period,
+        )
+    )
+
+
+def series_since(indicator: Indicator, area_id: int, period: str, user) -> list[tuple[str, Shown]]:
+    """The values of one area from ``period`` on, oldest first (one query)."""
+    limit = secrecy_limit()
+    return [
+        (obs.period, show(obs, indicator, user, limit))
+        for obs in db.session.scalars(
+            select(Observation)
+            .where(
+                Observation.indicator_id == indicator.id,
+                Observation.area_id == area_id,
+                Observation.period >= period,
+            )
+            .order_by(Observation.period)
+            .limit(200)
+        )
+    ]

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from planner.core.forms import Form, options
 from planner.core.pagination import paginate
+from planner.core.panels import panels_for
 from planner.core.permissions import Permission, requires
 from planner.core.transaction import DomainError, commit_or_show
 from planner.core.urls import page_arg
@@ -73,6 +74,7 @@ def area_detail(area_id: int):
         rows=values.profile(area, current_user),
         root=values.root_area(),
         action_form=Form(),
+        panels=panels_for("area", area),
     )
 
 
@@ -181,7 +183,8 @@ def indicator_list():
 def indicator_detail(indicator_id: int):
     indicator = db.get_or_404(Indicator, indicator_id)
     return render_template("monitoring/indicator_detail.html", indicator=indicator, action_form=Form(),
-                           secrecy=values.secrecy_limit())  # fmt: skip
+                           secrecy=values.secrecy_limit(),
+                           panels=panels_for("indicator", indicator))  # fmt: skip
 
 
 def _indicator_data(form: IndicatorForm) -> catalogue.IndicatorData:
