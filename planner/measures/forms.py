@@ -21,16 +21,29 @@ REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 MARKDOWN = _l("Markdown möglich (Überschriften, Listen, Links).")
 
 
-def _number(form, field):
-    """A German number (1.234,5) or empty; kept as float in ``field.number``."""
-    field.number = None
-    text = (field.data or "").strip()
+def _parsed(text: str | None) -> float | None:
+    text = (text or "").strip()
     if not text:
-        return
+        return None
     value = parse_number(text)
     if not isinstance(value, float) or value != value or not abs(value) < MAX_ABS:
+        return None
+    return value
+
+
+def _number(form, field):
+    """A German number (1.234,5) or empty."""
+    text = (field.data or "").strip()
+    if text and _parsed(text) is None:
         raise ValidationError(_("„%(t)s“ ist keine Zahl. Beispiel: 12,5", t=text[:40]))
-    field.number = value
+
+
+class NumberField(StringField):
+    """Text input of a German number; ``number`` is the value (None when empty)."""
+
+    @property
+    def number(self) -> float | None:
+        return _parsed(self.data)
 
 
 class MeasureForm(Form):
@@ -93,9 +106,9 @@ class JustificationForm(Form):
                                                       "der Wert festgehalten."))  # fmt: skip
     period = StringField(_l("Zeitraum des Werts"), validators=[DataRequired(REQUIRED), Length(max=10)],
                          description=_l("z. B. 2024 oder 2024-H2"))  # fmt: skip
-    baseline = StringField(_l("Ausgangswert"), validators=[Optional(), Length(max=30), _number],
+    baseline = NumberField(_l("Ausgangswert"), validators=[Optional(), Length(max=30), _number],
                            description=_l("Leer: der Wert des Zeitraums."))  # fmt: skip
-    target = StringField(_l("Zielwert"), validators=[Optional(), Length(max=30), _number])
+    target = NumberField(_l("Zielwert"), validators=[Optional(), Length(max=30), _number])
     note = StringField(_l("Anmerkung"), validators=[Optional(), Length(max=500)])
 
     def validate_indicator(self, field):
@@ -105,8 +118,8 @@ class JustificationForm(Form):
 
 
 class TargetForm(Form):
-    baseline = StringField(_l("Ausgangswert"), validators=[Optional(), Length(max=30), _number])
-    target = StringField(_l("Zielwert"), validators=[Optional(), Length(max=30), _number])
+    baseline = NumberField(_l("Ausgangswert"), validators=[Optional(), Length(max=30), _number])
+    target = NumberField(_l("Zielwert"), validators=[Optional(), Length(max=30), _number])
 
 
 class ProgressForm(Form):

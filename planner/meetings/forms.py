@@ -110,9 +110,9 @@ class InviteForm(Form):
 class ReplyForm(Form):
     reply = RadioField(
         _l("Ihre Antwort"),
-        choices=[(Reply.ZUSAGE.value, _l("Ich nehme teil (Zusage)")),
-                 (Reply.ABSAGE.value, _l("Ich kann nicht teilnehmen (Absage)")),
-                 (Reply.VERTRETEN.value, _l("Ich werde vertreten"))],
+        choices=options([(Reply.ZUSAGE.value, _l("Ich nehme teil (Zusage)")),
+                         (Reply.ABSAGE.value, _l("Ich kann nicht teilnehmen (Absage)")),
+                         (Reply.VERTRETEN.value, _l("Ich werde vertreten"))]),
         validators=[DataRequired(_l("Bitte wählen Sie eine Antwort."))],
     )  # fmt: skip
     substitute = StringField(_l("Vertreten durch"), validators=[Optional(), Length(max=200)],

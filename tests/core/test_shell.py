@@ -55,6 +55,7 @@ def test_public_pages_are_only_login_health_and_accessibility(app):
         "core.imprint",
         "core.privacy",
         "deadlines.feed",
+        "meetings.reply",  # the signed link of an invitation mail is the credential
     ]
 
 
