@@ -3,7 +3,7 @@ check), on top of the monitoring world (its indicator and area)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from planner.extensions import db as _db
 from planner.measures import services as measures
