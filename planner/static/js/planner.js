@@ -59,4 +59,32 @@
     }
     window.setTimeout(poll, 1000);
   });
+
+  // the agenda: drag an item to a new place (a mouse alternative to the "Nach oben"/"Nach unten"
+  // buttons, which stay for the keyboard); the new order is sent with the hidden form
+  document.querySelectorAll("[data-reorder]").forEach(function (list) {
+    var form = document.getElementById("reorder-form");
+    if (!form) return;
+    var dragged = null;
+    list.addEventListener("dragstart", function (event) {
+      dragged = event.target.closest("li[data-id]");
+      if (dragged) { dragged.classList.add("agenda__item--dragging"); event.dataTransfer.effectAllowed = "move"; }
+    });
+    list.addEventListener("dragover", function (event) {
+      if (!dragged) return;
+      event.preventDefault();
+      var over = event.target.closest("li[data-id]");
+      if (!over || over === dragged) return;
+      var box = over.getBoundingClientRect();
+      list.insertBefore(dragged, event.clientY > box.top + box.height / 2 ? over.nextSibling : over);
+    });
+    list.addEventListener("dragend", function () {
+      if (!dragged) return;
+      dragged.classList.remove("agenda__item--dragging");
+      dragged = null;
+      var ids = [].map.call(list.querySelectorAll("li[data-id]"), function (li) { return li.getAttribute("data-id"); });
+      form.querySelector("input[name=order]").value = ids.join(",");
+      form.submit();
+    });
+  });
 })();
