@@ -97,12 +97,19 @@ def generate_monitoring(scale: Scale) -> dict[str, int]:
     return generate_(scale)
 
 
+def generate_meetings(scale: Scale) -> dict[str, int]:
+    from bench.meetings import generate as generate_
+
+    return generate_(scale)
+
+
 # Later domains append theirs (areas, indicators, observations, measures, meetings, ...).
 GENERATORS: list[Callable[[Scale], dict[str, int]]] = [
     generate_accounts,
     generate_deadlines,
     generate_process,
     generate_monitoring,
+    generate_meetings,
 ]
 
 

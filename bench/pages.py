@@ -55,6 +55,36 @@ def _area_url(code: str | None) -> Callable[[], str]:
     return url
 
 
+def _conference(suffix: str) -> Callable[[], str]:
+    """The newest conference (10 items, 20 invitations, areas and indicators discussed)."""
+
+    def url() -> str:
+        from planner.meetings.models import Meeting
+
+        stmt = (
+            select(Meeting.id)
+            .where(Meeting.kind == "fpk_ueberregional")
+            .order_by(Meeting.id.desc())
+        )
+        return f"/sitzungen/{db.session.scalar(stmt.limit(1))}{suffix}"
+
+    return url
+
+
+def _justified_measure(suffix: str = "") -> Callable[[], str]:
+    """The newest measure with two justifications (two charts) and a parent."""
+
+    def url() -> str:
+        from planner.measures.models import Measure
+
+        stmt = select(Measure.id).where(
+            Measure.justification_count == 2, Measure.parent_id.is_not(None)
+        )
+        return f"/massnahmen/{db.session.scalar(stmt.order_by(Measure.id.desc()).limit(1))}{suffix}"
+
+    return url
+
+
 def _pages() -> list[BenchPage]:
     from bench.deadlines import TODAY
     from planner.accounts.models import User
@@ -146,6 +176,28 @@ def _pages() -> list[BenchPage]:
         BenchPage("Meine Lieferungen (supplier)", "/meine-lieferungen", "supplier"),
         BenchPage("delivery page", _first(Delivery, "/lieferungen/")),
         BenchPage("lookup, areas", "/suche/raeume?q=sozialraum+0001", "planner"),
+        # meetings and measures (issue 9)
+        BenchPage("meetings", "/sitzungen/"),
+        BenchPage(
+            "meetings, filtered", "/sitzungen/?kind=fpk_kommunal&state=durchgefuehrt&q=sitzung"
+        ),
+        BenchPage("meetings, mine (participant)", "/sitzungen/?mine=y", "participant"),
+        BenchPage("meeting page", _conference("")),
+        BenchPage("meeting page (viewer)", _conference(""), "viewer"),
+        BenchPage("agenda (print)", _conference("/tagesordnung")),
+        BenchPage("minutes (print)", _conference("/protokoll")),
+        BenchPage("measures", "/massnahmen/"),
+        BenchPage("measures (viewer)", "/massnahmen/", "viewer"),
+        BenchPage(
+            "measures, status+indicator", "/massnahmen/?status=in_umsetzung&indicator=IND001"
+        ),
+        BenchPage("measures, area", "/massnahmen/?area=SR000001"),
+        BenchPage("measures, organisation", "/massnahmen/?organisation=Organisation+00002"),
+        BenchPage("measures, without justification", "/massnahmen/?unjustified=y&q=massnahme"),
+        BenchPage("measure page", _justified_measure()),
+        BenchPage("measure page (participant)", _justified_measure(), "participant"),
+        BenchPage("measure form", _justified_measure("/bearbeiten")),
+        BenchPage("lookup, measures", "/suche/massnahmen?q=ma%C3%9Fnahme+0001", "planner"),
     ]
 
 
