@@ -25,7 +25,10 @@ def _parsed(text: str | None) -> float | None:
     text = (text or "").strip()
     if not text:
         return None
-    value = parse_number(text)
+    try:
+        value = parse_number(text)
+    except ValueError:
+        return None
     if not isinstance(value, float) or value != value or not abs(value) < MAX_ABS:
         return None
     return value
@@ -92,8 +95,9 @@ class MeasureFilterForm(Form):
 
 
 class StatusForm(Form):
+    # the page offers the next steps; the service refuses any other with its German message
     status = SelectField(_l("Neuer Status"), choices=options(STATUS_LABELS.items()),
-                         validators=[DataRequired(REQUIRED)])  # fmt: skip
+                         validators=[DataRequired(REQUIRED)], validate_choice=False)  # fmt: skip
 
 
 class JustificationForm(Form):

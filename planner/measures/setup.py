@@ -56,7 +56,10 @@ def _meeting(meeting):
 
     add = (url_for("measures.measure_form", sitzung=meeting.id)
            if services.may_log_at(current_user, meeting) else None)  # fmt: skip
-    return _panel(services.measures_of_meeting(meeting.id, PANEL + 1),
+    measures = services.measures_of_meeting(meeting.id, PANEL + 1)
+    if not meeting.conference and not measures:
+        return None  # measures are logged at conferences
+    return _panel(measures,
                   _l("Hier erfasste Maßnahmen"), "meeting-measures",
                   _l("Auf dieser Sitzung wurde noch keine Maßnahme erfasst."),
                   url_for("measures.measure_list", sitzung=meeting.id), add)  # fmt: skip

@@ -78,6 +78,17 @@ class Change:
     day: date
 
 
+def _integer(text: str) -> int | None:
+    """A whole number in German or plain notation, else None."""
+    try:
+        value = parse_number(text)
+    except ValueError:
+        return None
+    if not isinstance(value, float) or not value.is_integer() or abs(value) >= 2**31:
+        return None
+    return int(value)
+
+
 def _day(text: str) -> date | None:
     for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
         try:
@@ -124,8 +135,8 @@ def check_file(path: Path, user, today: date) -> list[Change]:
     ids = []
     for number, cells in parsed:
         text = named_cell(cells, columns, "nr")
-        value = parse_number(text) if text else None
-        if not isinstance(value, float) or not value.is_integer() or not 0 < value < 2**31:
+        value = _integer(text) if text else None
+        if value is None or value < 1:
             problems.append(
                 Problem(
                     number, where("nr"), _("„%(t)s“ ist keine Nummer einer Maßnahme.", t=text[:40])
@@ -133,7 +144,7 @@ def check_file(path: Path, user, today: date) -> list[Change]:
             )
             ids.append(None)
             continue
-        ids.append(int(value))
+        ids.append(value)
     measures = {
         m.id: m for m in db.session.scalars(
             select(Measure).where(Measure.id.in_([i for i in ids if i])).options(selectinload(Measure.organisations))
@@ -141,28 +152,25 @@ def check_file(path: Path, user, today: date) -> list[Change]:
     }  # fmt: skip
     changes = []
     for (number, cells), measure_id in zip(parsed, ids, strict=True):
+        # every cell of every row is checked, also where the number already failed
+        measure = None
         if measure_id is None:
-            continue
-        if measure_id in seen:
+            pass
+        elif measure_id in seen:
             problems.append(Problem(number, where("nr"), _("Die Maßnahme %(n)s steht schon in Zeile %(row)s.",
                                                            n=measure_id, row=seen[measure_id])))  # fmt: skip
-            continue
-        seen[measure_id] = number
-        measure = measures.get(measure_id)
-        if measure is None:
+        elif (found := measures.get(measure_id)) is None:
+            seen[measure_id] = number
             problems.append(
                 Problem(number, where("nr"), _("Eine Maßnahme %(n)s gibt es nicht.", n=measure_id))
             )
-            continue
-        if not services.may_edit(user, measure):
-            problems.append(
-                Problem(
-                    number,
-                    where("nr"),
-                    _("Die Maßnahme %(n)s dürfen Sie nicht bearbeiten.", n=measure_id),
-                )
-            )
-            continue
+        elif not services.may_edit(user, found):
+            seen[measure_id] = number
+            problems.append(Problem(number, where("nr"), _("Die Maßnahme %(n)s dürfen Sie nicht bearbeiten.",
+                                                           n=measure_id)))  # fmt: skip
+        else:
+            seen[measure_id] = number
+            measure = found
         status = None
         if "status" in columns and (text := named_cell(cells, columns, "status")):
             status = _STATUS.get(text.lower())
@@ -170,7 +178,11 @@ def check_file(path: Path, user, today: date) -> list[Change]:
                 problems.append(Problem(number, where("status"), _(
                     "„%(t)s“ ist kein Status. Möglich: %(all)s.", t=text[:40],
                     all=", ".join(str(label) for label in STATUS_LABELS.values()))))  # fmt: skip
-            elif status != measure.status and status not in services.TRANSITIONS[measure.status]:
+            elif (
+                measure is not None
+                and status != measure.status
+                and status not in services.TRANSITIONS[measure.status]
+            ):
                 problems.append(Problem(number, where("status"), _(
                     "Von „%(old)s“ geht es nicht zu „%(new)s“, nur zu: %(next)s.", old=measure.status.label,
                     new=status.label, next=", ".join(f"„{s.label}“" for s in services.allowed_next(measure.status)))))  # fmt: skip
@@ -178,12 +190,12 @@ def check_file(path: Path, user, today: date) -> list[Change]:
         if "fortschritt_prozent" in columns and (
             text := named_cell(cells, columns, "fortschritt_prozent")
         ):
-            value = parse_number(text)
-            if not isinstance(value, float) or not value.is_integer() or not 0 <= value <= 100:
+            value = _integer(text)
+            if value is None or not 0 <= value <= 100:
                 problems.append(Problem(number, where("fortschritt_prozent"),
                                         _("„%(t)s“: bitte eine ganze Zahl von 0 bis 100.", t=text[:40])))  # fmt: skip
             else:
-                percent = int(value)
+                percent = value
         note = None
         if "vermerk" in columns and (text := named_cell(cells, columns, "vermerk")):
             if has_control(text) or len(text) > 20_000:
@@ -209,7 +221,8 @@ def check_file(path: Path, user, today: date) -> list[Change]:
                 )
             else:
                 day = parsed_day
-        changes.append(Change(measure, status, percent, note, day))
+        if measure is not None:
+            changes.append(Change(measure, status, percent, note, day))
         if len(problems) >= MAX_PROBLEMS:
             break
     if not parsed and not problems:

@@ -102,7 +102,7 @@ def measure_detail(measure_id: int):
         milestones=services.milestones_of(measure.id),
         areas=area_names(services.target_area_ids(measure.id)),
         editable=services.may_edit(current_user, measure),
-        status_form=StatusForm(formdata=None, status=measure.status.value),
+        status_form=_status_form(measure),
         next_status=services.allowed_next(measure.status),
         comment_form=CommentForm(formdata=None),
         action_form=Form(),
@@ -194,6 +194,13 @@ def measure_status(measure_id: int):
     return _detail_with_errors(measure, status_form=form)
 
 
+def _status_form(measure: Measure) -> StatusForm:
+    """The status select offers the steps the workflow allows from here."""
+    form = StatusForm(formdata=None)
+    form.status.choices = options((s.value, s.label) for s in services.allowed_next(measure.status))
+    return form
+
+
 def _detail_with_errors(measure: Measure, **forms):
     """The measure page again with the refused form's message at its field (422)."""
     children = services.children_of(measure.id)
@@ -207,7 +214,7 @@ def _detail_with_errors(measure: Measure, **forms):
         milestones=services.milestones_of(measure.id),
         areas=area_names(services.target_area_ids(measure.id)),
         editable=services.may_edit(current_user, measure),
-        status_form=StatusForm(formdata=None, status=measure.status.value),
+        status_form=_status_form(measure),
         next_status=services.allowed_next(measure.status),
         comment_form=CommentForm(formdata=None),
         action_form=Form(),

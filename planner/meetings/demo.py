@@ -88,7 +88,7 @@ def load() -> None:
     today = today_in_berlin()
     ausschuss = _id(Body, Body.name, AUSSCHUSS)
     # the committee session of 19.06.2017: held, minutes approved
-    session = _meeting(MeetingKind.GREMIUM, f"Sitzung des {AUSSCHUSS}",
+    session = _meeting(MeetingKind.GREMIUM, "Sitzung des Ausschusses für Soziales, Gleichstellung und Integration",
                        datetime(2017, 6, 19, 17, 0), 2.5, "Kreishaus Siegburg, Raum 1.100", ausschuss)  # fmt: skip
     _items(session, [
         ("Eröffnung, Feststellung der Beschlussfähigkeit", 5, "Vorsitz", True, [], [], None),

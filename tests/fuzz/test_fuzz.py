@@ -31,6 +31,7 @@ from tests.factories import (
     ResolutionFactory,
     UserFactory,
 )
+from tests.meetings import world as meetings_world
 from tests.monitoring import world as monitoring_world
 from tests.routes import route_value
 
@@ -130,6 +131,17 @@ BASELINE = {
     "periodicity": "jaehrlich",
     "layout": "auto",
     "file_format": "csv",
+    "starts_at": "2027-03-01T10:00",
+    "ends_at": "2027-03-01T12:00",
+    "reply": "zusage",
+    "status": "geplant",
+    "position": "1",
+    "order": "1,2",
+    "areas": "K1-0",
+    "day": "2026-01-01",
+    "text": "Fuzz-Text",
+    "percent": "50",
+    "duration": "30",
 }
 EXTRA_KEYS = ["page", "q", "jahr", "monat", "art", "datum", "next", "endpoint", "_method",
               "_external", "_anchor", "revoke", "format"]  # fmt: skip
@@ -189,6 +201,7 @@ def test_no_input_gives_a_server_error(app, db, client, role):
         process_services.ProcessData(title="Fuzz-Prozess", start_date=date(2024, 1, 1)), "standard"
     )
     monitoring = monitoring_world.build(org)
+    monitoring.update(meetings_world.build(org, monitoring))
     _db.session.commit()
     names = field_names()
     ids = {"deadline_id": own.id, "user_id": None, "token": "x", "action": "erledigt", **monitoring}

@@ -162,13 +162,15 @@ def test_a_bulk_update_with_one_bad_row_changes_nothing_and_lists_every_problem(
                                f"{other.id};in Umsetzung;;\n"
                                f"999999;geplant;;\n"
                                f"{ids['measure_id']};geplant;;\n"
-                               f"x;;150;\n")  # fmt: skip
+                               f"x;;150;\n"
+                               f"abc;;viel;\n")  # fmt: skip
     text = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Von „Idee“ geht es nicht zu „in Umsetzung“" in text  # row 3
     assert "Eine Maßnahme 999999 gibt es nicht" in text  # row 4
     assert "steht schon in Zeile 2" in text  # row 5
-    assert "keine Nummer" in text  # row 6
+    assert text.count("keine Nummer") == 2  # rows 6 and 7
+    assert "„viel“: bitte eine ganze Zahl" in text
     assert _snapshot() == before
     response = _upload(client, f"nr;status;fortschritt_prozent;vermerk\n"
                                f"{ids['measure_id']};geplant;30;Träger gefunden\n"
