@@ -446,6 +446,8 @@ class JustificationView:
     latest: values.Shown
     direction: str  # "ziel" (reached), "hin" (toward), "weg" (away), "gleich", "offen" (unknown)
     chart: object
+    # the baseline is the secret snapshot itself: not shown to whoever may not see the snapshot
+    baseline_hidden: bool = False
 
 
 def _snapshot_shown(j: Justification, indicator, user) -> values.Shown:
@@ -496,10 +498,12 @@ def justification_views(measure: Measure, user, charts: bool = True) -> list[Jus
                 _("%(code)s in %(area)s seit %(period)s", code=indicator.code, area=area.name, period=j.period),
                 chart_id=f"chart-{j.id}",
             )  # fmt: skip
-        out.append(JustificationView(
-            j, indicator, area, _snapshot_shown(j, indicator, user), latest_period, latest,
-            direction(indicator, j.baseline, j.target, latest.value), chart,
-        ))  # fmt: skip
+        snapshot = _snapshot_shown(j, indicator, user)
+        hidden = snapshot.value is None and j.baseline is not None and j.baseline == j.snapshot_value
+        # a viewer who may not see the latest value is not told how it moved either
+        moved = direction(indicator, j.baseline, j.target, latest.value) if latest.value is not None else "offen"
+        out.append(JustificationView(j, indicator, area, snapshot, latest_period, latest, moved, chart,
+                                     baseline_hidden=hidden))  # fmt: skip
     return out
 
 
@@ -646,6 +650,7 @@ def measure_page(filters: MeasureFilter, page: int = 1, per_page: int = 50) -> P
 def children_of(measure_id: int) -> list[Measure]:
     return db.session.scalars(
         select(Measure).where(Measure.parent_id == measure_id)
+        .options(selectinload(Measure.organisations))
         .order_by(Measure.title, Measure.id).limit(MAX_CHILDREN)
     ).all()  # fmt: skip
 

@@ -531,6 +531,7 @@ def invitations_of(meeting_id: int) -> list[Invitation]:
         .where(Invitation.meeting_id == meeting_id)
         .options(
             joinedload(Invitation.person).joinedload(Person.organisation),
+            joinedload(Invitation.person).joinedload(Person.user),
             joinedload(Invitation.organisation),
         )
         .order_by(Invitation.organisation_id.is_(None), Invitation.id)

@@ -150,6 +150,7 @@ def test_small_counts_stay_secret_in_the_snapshot(app, db, tree, write_file):
     [view] = services.justification_views(measure, Viewer())
     assert view.snapshot.value is None and view.snapshot.secret
     assert view.latest.value is None
+    assert view.baseline_hidden and view.direction == "offen" and not view.chart
 
 
 def test_a_parent_shows_the_progress_of_its_sub_measures(db):
