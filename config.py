@@ -12,6 +12,8 @@ PLANNER_UPLOAD_DIR     where uploaded files are kept (default: instance/uploads)
 PLANNER_UPLOAD_MAX_MB  largest file that may be attached, in MB (default 20)
 PLANNER_SECRECY_MIN_COUNT  values resting on a smaller count are withheld (default 3)
 PLANNER_IMPORT_BACKGROUND_KB   imports above this size run in the background (default 256)
+PLANNER_REPLY_LINK_MAX_AGE_DAYS  days the reply link of an invitation mail works at most; it
+                       stops anyway when the meeting is over or cancelled (default 180)
 PLANNER_AUDIT_RETENTION_YEARS  audit entries older than this lose their old/new values when
                        `flask --app planner audit thin` runs (default 10)
 PLANNER_PROXY_HOPS     number of reverse proxies in front of Planner (nginx: 1); their
@@ -81,6 +83,8 @@ class Config:
     SECRECY_MIN_COUNT = int(_env("PLANNER_SECRECY_MIN_COUNT", "3"))
     # uploaded imports larger than this run in a background thread with a progress bar
     IMPORT_BACKGROUND_BYTES = int(float(_env("PLANNER_IMPORT_BACKGROUND_KB", "256")) * 1024)
+    # seconds the signed reply link of an invitation works at most
+    REPLY_LINK_MAX_AGE = int(float(_env("PLANNER_REPLY_LINK_MAX_AGE_DAYS", "180")) * 86400)
 
     PASSWORD_HASH_METHOD = None  # werkzeug's default (scrypt)
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a "Passwort vergessen?" link is valid

@@ -135,4 +135,4 @@ register_source(
 
 
 def init_app(app) -> None:
-    app.config.setdefault("REPLY_LINK_MAX_AGE", 180 * 86400)
+    app.config.setdefault("REPLY_LINK_MAX_AGE", 180 * 86400)  # config.py reads the environment
