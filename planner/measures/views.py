@@ -89,24 +89,7 @@ def measure_export(kind: str):
 @bp.route("/massnahmen/<id:measure_id>")
 @requires(Permission.MEASURES_VIEW)
 def measure_detail(measure_id: int):
-    measure = _measure_or_404(measure_id)
-    children = services.children_of(measure.id)
-    return render_template(
-        "measures/measure_detail.html",
-        measure=measure,
-        justifications=services.justification_views(measure, current_user),
-        children=children,
-        progress=services.parent_progress(children) if children else None,
-        notes=services.progress_notes(measure.id),
-        comments=services.comments_of(measure.id),
-        milestones=services.milestones_of(measure.id),
-        areas=area_names(services.target_area_ids(measure.id)),
-        editable=services.may_edit(current_user, measure),
-        status_form=_status_form(measure),
-        next_status=services.allowed_next(measure.status),
-        comment_form=CommentForm(formdata=None),
-        action_form=Form(),
-    )
+    return _detail(_measure_or_404(measure_id))
 
 
 def _measure_data(form: MeasureForm, meeting_id: int | None) -> services.MeasureData:
@@ -183,7 +166,7 @@ def measure_status(measure_id: int):
     measure = _editable_or_403(_measure_or_404(measure_id))
     form = StatusForm()
     if not form.validate_on_submit():
-        return _detail_with_errors(measure, status_form=form)
+        return _detail(measure, status_form=form)
     ok, _x = commit_or_show(
         form.status,
         lambda: services.set_status(measure, form.status.data, current_user),
@@ -191,7 +174,7 @@ def measure_status(measure_id: int):
     )
     if ok:
         return redirect(_to(measure.id))
-    return _detail_with_errors(measure, status_form=form)
+    return _detail(measure, status_form=form)
 
 
 def _status_form(measure: Measure) -> StatusForm:
@@ -201,26 +184,29 @@ def _status_form(measure: Measure) -> StatusForm:
     return form
 
 
-def _detail_with_errors(measure: Measure, **forms):
-    """The measure page again with the refused form's message at its field (422)."""
+def _detail(measure: Measure, **forms):
+    """The measure page; with a refused form (its message at its field) answered with 422."""
     children = services.children_of(measure.id)
-    context = dict(
-        measure=measure,
-        justifications=services.justification_views(measure, current_user),
-        children=children,
-        progress=services.parent_progress(children) if children else None,
-        notes=services.progress_notes(measure.id),
-        comments=services.comments_of(measure.id),
-        milestones=services.milestones_of(measure.id),
-        areas=area_names(services.target_area_ids(measure.id)),
-        editable=services.may_edit(current_user, measure),
-        status_form=_status_form(measure),
-        next_status=services.allowed_next(measure.status),
-        comment_form=CommentForm(formdata=None),
-        action_form=Form(),
-    )
-    context.update(forms)
-    return render_template("measures/measure_detail.html", **context), 422
+    status_form = _status_form(measure)
+    if "status_form" in forms:
+        forms["status_form"].status.choices = status_form.status.choices
+    context = {
+        "measure": measure,
+        "justifications": services.justification_views(measure, current_user),
+        "children": children,
+        "progress": services.parent_progress(children) if children else None,
+        "notes": services.progress_notes(measure.id),
+        "comments": services.comments_of(measure.id),
+        "milestones": services.milestones_of(measure.id),
+        "areas": area_names(services.target_area_ids(measure.id)),
+        "editable": services.may_edit(current_user, measure),
+        "status_form": status_form,
+        "next_status": services.allowed_next(measure.status),
+        "comment_form": CommentForm(formdata=None),
+        "action_form": Form(),
+        **forms,
+    }
+    return render_template("measures/measure_detail.html", **context), 422 if forms else 200
 
 
 @bp.route("/massnahmen/<id:measure_id>/loeschen", methods=["POST"])
@@ -352,7 +338,7 @@ def comment_add(measure_id: int):
                                 _("Ihr Kommentar wurde gespeichert."))  # fmt: skip
         if ok:
             return redirect(_to(measure.id, "#kommentare"))
-    return _detail_with_errors(measure, comment_form=form)
+    return _detail(measure, comment_form=form)
 
 
 @bp.route("/massnahmen/<id:measure_id>/meilensteine/neu", methods=["GET", "POST"])
