@@ -499,9 +499,15 @@ def justification_views(measure: Measure, user, charts: bool = True) -> list[Jus
                 chart_id=f"chart-{j.id}",
             )  # fmt: skip
         snapshot = _snapshot_shown(j, indicator, user)
-        hidden = snapshot.value is None and j.baseline is not None and j.baseline == j.snapshot_value
+        hidden = (
+            snapshot.value is None and j.baseline is not None and j.baseline == j.snapshot_value
+        )
         # a viewer who may not see the latest value is not told how it moved either
-        moved = direction(indicator, j.baseline, j.target, latest.value) if latest.value is not None else "offen"
+        moved = (
+            direction(indicator, j.baseline, j.target, latest.value)
+            if latest.value is not None
+            else "offen"
+        )
         out.append(JustificationView(j, indicator, area, snapshot, latest_period, latest, moved, chart,
                                      baseline_hidden=hidden))  # fmt: skip
     return out

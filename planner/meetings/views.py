@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from planner.core.forms import Form, options
@@ -173,10 +174,10 @@ def meeting_form(meeting_id: int | None = None):
 
 
 STATE_ACTIONS = {
-    "einladen": (MeetingState.EINGELADEN, _("Die Einladungen werden versandt.")),
-    "durchgefuehrt": (MeetingState.DURCHGEFUEHRT, _("Die Sitzung ist als durchgeführt vermerkt.")),
-    "absagen": (MeetingState.ABGESAGT, _("Die Sitzung ist abgesagt; die Eingeladenen werden benachrichtigt.")),
-    "planen": (MeetingState.GEPLANT, _("Die Sitzung ist wieder geplant.")),
+    "einladen": (MeetingState.EINGELADEN, _l("Die Einladungen werden versandt.")),
+    "durchgefuehrt": (MeetingState.DURCHGEFUEHRT, _l("Die Sitzung ist als durchgeführt vermerkt.")),
+    "absagen": (MeetingState.ABGESAGT, _l("Die Sitzung ist abgesagt; die Eingeladenen werden benachrichtigt.")),
+    "planen": (MeetingState.GEPLANT, _l("Die Sitzung ist wieder geplant.")),
 }  # fmt: skip
 
 
@@ -186,6 +187,7 @@ STATE_ACTIONS = {
 def meeting_state(meeting_id: int, action: str):
     meeting = _meeting_or_404(meeting_id)
     state, done = STATE_ACTIONS[action]
+    done = str(done)
     if state == MeetingState.EINGELADEN and meeting.state == MeetingState.GEPLANT:
         call = lambda: services.invite_now(meeting, current_user)  # noqa: E731
     else:
@@ -313,7 +315,9 @@ def item_move(item_id: int):
     form = MoveForm()
     back = _to_meeting(item.meeting_id, f"#top-{item.id}")
     if not form.validate_on_submit():
-        flash(" ".join(form.position.errors) or _("Bitte eine Nummer ab 1."), "error")
+        flash(
+            " ".join(str(e) for e in form.position.errors) or _("Bitte eine Nummer ab 1."), "error"
+        )
         return redirect(back)
     return delete_or_explain(
         lambda: services.move_item(item, form.position.data),

@@ -60,7 +60,9 @@ def test_a_conference_logs_a_measure_that_the_indicator_page_shows(db, page):
     page.get_by_role("heading", name="Ihre Einladung").wait_for()
     assert_accessible(page)
     page.get_by_role("link", name="Maßnahme erfassen").first.click()
-    page.get_by_role("heading", name="Maßnahme erfassen: Fachplanerkonferenz Kinderarmut").wait_for()
+    page.get_by_role(
+        "heading", name="Maßnahme erfassen: Fachplanerkonferenz Kinderarmut"
+    ).wait_for()
     assert_accessible(page)
     page.get_by_label("Titel").fill("Familienzentrum im Sozialraum 0")
     page.get_by_label("Problem").fill("Hohe SGB-II-Quote")
@@ -74,7 +76,9 @@ def test_a_conference_logs_a_measure_that_the_indicator_page_shows(db, page):
     page.get_by_role("button", name="Speichern").click()
     page.get_by_role("heading", name="Begründung durch einen Indikator").wait_for()
     page.get_by_label("Auf der Konferenz besprochener Indikator").select_option(index=1)
-    assert page.get_by_label("Räume").input_value().startswith("Sozialraum 0")  # the areas discussed
+    assert (
+        page.get_by_label("Räume").input_value().startswith("Sozialraum 0")
+    )  # the areas discussed
     page.get_by_label("Zeitraum des Werts").fill("2020")
     page.get_by_label("Zielwert").fill("9")
     page.get_by_role("button", name="Speichern").click()
