@@ -199,7 +199,7 @@ def upgrade():
     sa.Column('invitation_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('einladung', 'aenderung', 'absage', name='meeting_mail_kind', native_enum=False, create_constraint=True, length=40), nullable=False),
     sa.Column('address', sa.String(length=254), nullable=False),
-    sa.Column('state', sa.Enum('pending', 'sent', 'failed', name='meeting_mail_state', native_enum=False, create_constraint=True, length=40), nullable=False),
+    sa.Column('state', sa.Enum('pending', 'sent', 'failed', 'dropped', name='meeting_mail_state', native_enum=False, create_constraint=True, length=40), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', planner.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('claimed_until', planner.core.models.UTCDateTime(timezone=True), nullable=True),

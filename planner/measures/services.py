@@ -4,6 +4,7 @@ pages and panels."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -143,6 +144,9 @@ class MeasureData:
     agenda_item_id: int | None = None
 
 
+_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
 def parse_budget(text) -> Decimal | None:
     """ "12.500,50" or "12500.5" -> Decimal; empty -> None; refused with a German message."""
     if text is None or (isinstance(text, str) and not text.strip()):
@@ -151,7 +155,7 @@ def parse_budget(text) -> Decimal | None:
         value = text
     else:
         raw = str(text).strip().replace("€", "").replace("EUR", "").replace(" ", "").strip()
-        if "," in raw:
+        if "," in raw or _THOUSANDS.match(raw):  # "12.500,50" and "1.000" are German
             raw = raw.replace(".", "").replace(",", ".")
         try:
             value = Decimal(raw)

@@ -194,6 +194,12 @@ def send_pending(now: datetime | None = None, limit: int = BATCH) -> dict[str, i
     try:
         with Mailer() as mailer:
             for mail in mine:
+                if _overtaken(mail):
+                    mail.state = MailState.DROPPED
+                    mail.claim_token = None
+                    result["dropped"] = result.get("dropped", 0) + 1
+                    db.session.commit()
+                    continue
                 try:
                     mailer.send(message_for(mail, build))
                 except MailError as exc:
@@ -214,6 +220,15 @@ def send_pending(now: datetime | None = None, limit: int = BATCH) -> dict[str, i
             _failed(mail, exc, now, result)
         db.session.commit()
     return result
+
+
+def _overtaken(mail: MeetingMail) -> bool:
+    """An invitation or change notice for a meeting cancelled since, or an invitation taken
+    back, is not sent any more (the cancellation is)."""
+    invitation = mail.invitation
+    if not invitation.invited:
+        return True
+    return mail.kind != MailKind.ABSAGE and invitation.meeting.state == MeetingState.ABGESAGT
 
 
 def _failed(mail: MeetingMail, exc: MailError, now: datetime, result: dict[str, int]) -> None:

@@ -315,6 +315,7 @@ class MailState(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    DROPPED = "dropped"  # overtaken before it went out (an invitation to a cancelled meeting)
 
 
 class MeetingMail(db.Model):

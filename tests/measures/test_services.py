@@ -66,6 +66,8 @@ def test_dates_budget_and_parents_are_checked(db):
     with pytest.raises(services.BudgetError, match="Cent"):
         _measure(budget="1,005")
     assert _measure(budget="12.500,50").budget == Decimal("12500.50")
+    assert _measure(budget="1.000").budget == Decimal("1000.00")  # German thousands
+    assert _measure(budget="1000.5").budget == Decimal("1000.50")
     parent = _measure("Oben")
     child = _measure("Unten", parent_id=parent.id)
     data = services.MeasureData(title="Oben", parent_id=child.id)

@@ -171,3 +171,18 @@ def test_an_invitee_answers_in_the_app(app, db, client, login_as):
     invitation = _db.session.scalar(select(Invitation).where(Invitation.organisation_id == org.id))
     _db.session.refresh(invitation)
     assert invitation.reply == Reply.ZUSAGE
+
+
+def test_an_invitation_overtaken_by_the_cancellation_is_not_sent(app, db, smtp):
+    meeting, _outsider, _declines = _setup()
+    services.invite_now(meeting)
+    services.set_state(meeting, "abgesagt")  # before the sweep sent anything
+    _db.session.commit()
+    result = mails.send_pending()
+    assert result["sent"] == 3 and result["dropped"] == 3
+    subjects = {m["Subject"].split(":")[0] for _rcpts, m in smtp.inbox.messages}
+    assert subjects == {"Abgesagt"}
+    assert {r.state for r in _db.session.scalars(select(MeetingMail))} == {
+        MailState.SENT,
+        MailState.DROPPED,
+    }
