@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import redirect, render_template, request
 
 from planner.core.permissions import public
 from planner.core.transaction import commit_or_show
@@ -30,14 +30,15 @@ def reply(token: str):
     if form.is_submitted() is False and invitation.reply.value != "offen":
         form.reply.data = invitation.reply.value
         form.substitute.data = invitation.substitute
-    saved = False
     if form.validate_on_submit():
         saved, _x = commit_or_show(
             form.reply,
             lambda: services.set_reply(invitation, form.reply.data, form.substitute.data),
             "Vielen Dank, Ihre Antwort wurde gespeichert.",
         )
+        if saved:
+            return redirect(request.path)  # a reload does not send the answer again
     items = [i for i in services.items_of(meeting.id) if i.public]
     return render_template("meetings/reply.html", meeting=meeting, invitation=invitation,
-                           form=form, saved=saved, items=items,
+                           form=form, items=items,
                            times=services.schedule(meeting, items)), 422 if form.errors else 200  # fmt: skip

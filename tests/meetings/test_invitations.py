@@ -67,11 +67,13 @@ def test_invitations_go_out_once_with_agenda_calendar_entry_and_reply_link(app, 
     assert response.status_code == 422
     assert "Bitte geben Sie an, wer Sie vertritt." in response.get_data(as_text=True)
     response = client.post(
-        f"/antwort/{token}", data={"reply": "vertreten", "substitute": "Herr Vertreter"}
+        f"/antwort/{token}",
+        data={"reply": "vertreten", "substitute": "Herr Vertreter"},
+        follow_redirects=True,
     )
-    assert response.status_code == 200 and "Ihre Antwort wurde gespeichert" in response.get_data(
-        as_text=True
-    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Ihre Antwort wurde gespeichert" in text
+    assert "vertreten durch Herr Vertreter" in text  # the page shows the answer given
     invitation = _db.session.scalar(select(Invitation).where(Invitation.person_id == outsider.id))
     _db.session.refresh(invitation)
     assert invitation.reply == Reply.VERTRETEN and invitation.substitute == "Herr Vertreter"
