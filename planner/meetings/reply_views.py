@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from planner.core.permissions import public
 from planner.core.transaction import commit_or_show
@@ -10,10 +12,10 @@ from planner.meetings import bp, mails, services
 from planner.meetings.forms import ReplyForm
 
 REFUSALS = {
-    "ungueltig": "Dieser Antwort-Link ist ungültig: Er ist unvollständig kopiert, verändert oder "
-                 "die Einladung wurde zurückgenommen.",
-    "abgelaufen": "Dieser Antwort-Link ist abgelaufen: Die Sitzung ist vorbei.",
-    "abgesagt": "Die Sitzung wurde abgesagt; eine Antwort ist nicht mehr nötig.",
+    "ungueltig": _l("Dieser Antwort-Link ist ungültig: Er ist unvollständig kopiert, verändert "
+                    "oder die Einladung wurde zurückgenommen."),
+    "abgelaufen": _l("Dieser Antwort-Link ist abgelaufen: Die Sitzung ist vorbei."),
+    "abgesagt": _l("Die Sitzung wurde abgesagt; eine Antwort ist nicht mehr nötig."),
 }  # fmt: skip
 
 
@@ -34,7 +36,7 @@ def reply(token: str):
         saved, _x = commit_or_show(
             form.reply,
             lambda: services.set_reply(invitation, form.reply.data, form.substitute.data),
-            "Vielen Dank, Ihre Antwort wurde gespeichert.",
+            _("Vielen Dank, Ihre Antwort wurde gespeichert."),
         )
         if saved:
             return redirect(request.path)  # a reload does not send the answer again
