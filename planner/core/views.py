@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import (
@@ -52,6 +54,15 @@ def delete_or_explain(action, done: str, to: str, back: str):
     db.session.commit()
     flash(done, "success")
     return redirect(to)
+
+
+def saved_upload(storage) -> Path:
+    """An uploaded file (within the request's size limit) in a temporary file of its own; the
+    caller removes it when done."""
+    handle = tempfile.NamedTemporaryFile(delete=False, suffix=".upload")
+    storage.save(handle)
+    handle.close()
+    return Path(handle.name)
 
 
 def download(body, filename: str, mimetype: str, *, private: bool = False) -> Response:

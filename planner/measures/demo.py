@@ -14,6 +14,7 @@ from planner.deadlines.services import today_in_berlin
 from planner.extensions import db
 from planner.measures import services
 from planner.measures.models import Measure, MeasureStatus
+from planner.meetings.demo import area_ids, indicator_ids
 from planner.meetings.models import AgendaItem, Meeting
 from planner.stakeholders.models import Person
 
@@ -23,17 +24,9 @@ def _org(name: str) -> list[int]:
     return [oid] if oid else []
 
 
-def _areas(codes):
-    from planner.monitoring.lookups import resolve_area
-
-    return [rows[0][0] for code in codes if (rows := resolve_area(code))]
-
-
 def _indicator(code):
-    from planner.monitoring.lookups import resolve_indicator
-
-    rows = resolve_indicator(code)
-    return rows[0][0] if rows else None
+    ids = indicator_ids([code])
+    return ids[0] if ids else None
 
 
 def _walk(measure, *statuses):
@@ -76,11 +69,11 @@ def load() -> None:
         target_groups="Familien mit Kindern unter 15 Jahren, Alleinerziehende",
         start_date=date(today.year - 1, 3, 1), end_date=date(today.year + 2, 12, 31),
         budget=Decimal("85000.00"), organisation_ids=_org("Stadt Troisdorf") + _org("Jobcenter Rhein-Sieg"),
-        contact_id=contact, area_ids=_areas(["05382068-01", "05382068-02"]),
+        contact_id=contact, area_ids=area_ids(["05382068-01", "05382068-02"]),
     )  # fmt: skip
     _walk(family, MeasureStatus.GEPLANT, MeasureStatus.BESCHLOSSEN, MeasureStatus.IN_UMSETZUNG)
     services.add_justification(family, services.JustificationData(
-        indicator_id=_indicator("KIARM"), area_ids=_areas(["05382068-01", "05382068-02"]), period="2021",
+        indicator_id=_indicator("KIARM"), area_ids=area_ids(["05382068-01", "05382068-02"]), period="2021",
         target=None, note="Befund der Konferenz"), None)  # fmt: skip
     for j in db.session.scalars(
         select(services.Justification).where(services.Justification.measure_id == family.id)
@@ -101,23 +94,23 @@ def load() -> None:
     for title, status in (("Sprechstunde des Jobcenters im Familienzentrum", MeasureStatus.ABGESCHLOSSEN),
                           ("Lotsin für Alleinerziehende", MeasureStatus.IN_UMSETZUNG)):  # fmt: skip
         child = measure(title, parent_id=family.id, organisation_ids=_org("Stadt Troisdorf"),
-                        area_ids=_areas(["05382068-01"]))  # fmt: skip
+                        area_ids=area_ids(["05382068-01"]))  # fmt: skip
         _walk(child, MeasureStatus.GEPLANT, MeasureStatus.BESCHLOSSEN, MeasureStatus.IN_UMSETZUNG)
         if status == MeasureStatus.ABGESCHLOSSEN:
             _walk(child, MeasureStatus.ABGESCHLOSSEN)
         services.add_justification(child, services.JustificationData(
-            indicator_id=_indicator("ALLEIN"), area_ids=_areas(["05382068-01"]), period="2021"), None)  # fmt: skip
+            indicator_id=_indicator("ALLEIN"), area_ids=area_ids(["05382068-01"]), period="2021"), None)  # fmt: skip
 
     office = measure(
         "Quartiersbüro Sankt Augustin-Zentrum",
         problem="Hohe SGB-II-Quote und viele Wohngeldhaushalte im Zentrum.",
         goal="Beratung im Quartier; die SGB-II-Quote sinkt.",
         start_date=date(today.year - 2, 1, 1), budget=Decimal("42000.00"),
-        organisation_ids=_org("Caritasverband für den Rhein-Sieg-Kreis"), area_ids=_areas(["05382056-01"]),
+        organisation_ids=_org("Caritasverband für den Rhein-Sieg-Kreis"), area_ids=area_ids(["05382056-01"]),
     )  # fmt: skip
     _walk(office, MeasureStatus.GEPLANT, MeasureStatus.BESCHLOSSEN, MeasureStatus.IN_UMSETZUNG)
     services.add_justification(office, services.JustificationData(
-        indicator_id=_indicator("SGB2"), area_ids=_areas(["05382056-01"]), period="2020"), None)  # fmt: skip
+        indicator_id=_indicator("SGB2"), area_ids=area_ids(["05382056-01"]), period="2020"), None)  # fmt: skip
     services.add_progress(
         office,
         today - timedelta(days=10),
@@ -127,5 +120,5 @@ def load() -> None:
     )
 
     measure("Mobile Seniorenberatung Windeck", problem="Altersarmut auf dem Land, weite Wege.",
-            organisation_ids=_org("Caritasverband für den Rhein-Sieg-Kreis"), area_ids=_areas(["05382076"]))  # fmt: skip
+            organisation_ids=_org("Caritasverband für den Rhein-Sieg-Kreis"), area_ids=area_ids(["05382076"]))  # fmt: skip
     db.session.flush()

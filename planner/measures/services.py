@@ -87,16 +87,6 @@ def edits_all(user) -> bool:
     return role_can(getattr(user, "role", None), Permission.DOMAIN_EDIT)
 
 
-def organisation_ids(measure_id: int) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(measure_organisations.c.organisation_id).where(
-                measure_organisations.c.measure_id == measure_id
-            )
-        )
-    )
-
-
 def may_edit(user, measure: Measure) -> bool:
     """Planners edit every measure; participants those of their organisation (or their own)."""
     if edits_all(user):
@@ -105,7 +95,10 @@ def may_edit(user, measure: Measure) -> bool:
         return False
     if measure.created_by_id == user.id:
         return True
-    return bool(user.organisation_id) and user.organisation_id in organisation_ids(measure.id)
+    # the relationship (loaded with the measure in lists and the bulk update) is the one source
+    return bool(user.organisation_id) and any(
+        o.id == user.organisation_id for o in measure.organisations
+    )
 
 
 def may_log_at(user, meeting) -> bool:
@@ -117,10 +110,6 @@ def may_log_at(user, meeting) -> bool:
     return role_can(getattr(user, "role", None), Permission.MEASURES_LOG) and meetings.is_invited(
         user, meeting.id
     )
-
-
-def may_create(user) -> bool:
-    return edits_all(user)
 
 
 # --- measures -----------------------------------------------------------------------------

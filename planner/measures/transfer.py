@@ -12,14 +12,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from planner.core.transaction import DomainError
 from planner.extensions import db
 from planner.measures import services
 from planner.measures.models import STATUS_LABELS, Measure, MeasureStatus
 from planner.monitoring.imports import ImportFailed, Problem, column_letter
 from planner.monitoring.tabular import (
     TableError,
-    clean_text,
     csv_bytes,
     csv_safe,
     has_control,
@@ -247,6 +245,3 @@ def apply_file(path: Path, user, today: date) -> int:
 def template_rows() -> bytes:
     return csv_bytes(["nr", "status", "fortschritt_prozent", "vermerk", "datum"],
                      [[1, "in Umsetzung", 40, "Träger gefunden, Start im März", "01.02.2026"]])  # fmt: skip
-
-
-__all__ = ["DomainError", "apply_file", "check_file", "clean_text", "export", "template_rows"]

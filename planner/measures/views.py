@@ -13,7 +13,7 @@ from planner.core.forms import Form, options
 from planner.core.permissions import Permission, requires
 from planner.core.transaction import DomainError, commit_or_show
 from planner.core.urls import id_arg, page_arg
-from planner.core.views import delete_or_explain, download, form_page
+from planner.core.views import delete_or_explain, download, form_page, saved_upload
 from planner.deadlines.services import today_in_berlin
 from planner.extensions import db
 from planner.measures import bp, services, transfer
@@ -384,16 +384,10 @@ def milestone_delete(milestone_id: int):
 @bp.route("/massnahmen/aktualisieren", methods=["GET", "POST"])
 @requires(Permission.MEASURES_LOG)
 def bulk_update():
-    import tempfile
-    from pathlib import Path
-
     form = BulkUpdateForm()
     problems = None
     if form.validate_on_submit():
-        handle = tempfile.NamedTemporaryFile(delete=False, suffix=".upload")
-        form.file.data.save(handle)
-        handle.close()
-        path = Path(handle.name)
+        path = saved_upload(form.file.data)
         try:
             count = transfer.apply_file(path, current_user, today_in_berlin())
         except ImportFailed as exc:

@@ -26,13 +26,13 @@ def _id(model, column, value):
     return db.session.scalar(select(model.id).where(column == value))
 
 
-def _area_ids(codes: list[str]) -> list[int]:
+def area_ids(codes: list[str]) -> list[int]:
     from planner.monitoring.lookups import resolve_area
 
     return [rows[0][0] for code in codes if (rows := resolve_area(code))]
 
 
-def _indicator_ids(codes: list[str]) -> list[int]:
+def indicator_ids(codes: list[str]) -> list[int]:
     from planner.monitoring.lookups import resolve_indicator
 
     return [rows[0][0] for code in codes if (rows := resolve_indicator(code))]
@@ -49,7 +49,7 @@ def _items(meeting, items) -> None:
     for title, minutes, presenter, public, areas, indicators, paper in items:
         services.add_item(meeting, services.ItemData(
             title=title, duration=minutes, presenter=presenter, public=public,
-            area_ids=_area_ids(areas), indicator_ids=_indicator_ids(indicators),
+            area_ids=area_ids(areas), indicator_ids=indicator_ids(indicators),
             paper_id=_paper(paper),
         ))  # fmt: skip
 

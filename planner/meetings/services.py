@@ -837,14 +837,6 @@ def participation_summary(invitations: list[Invitation]) -> dict[str, int]:
     }
 
 
-def conferences_for_choice(user, limit: int = 50) -> list[Meeting]:
-    """Conferences the user was invited to (newest first), for logging a measure."""
-    stmt = _filtered(MeetingFilter(mine=True), user).where(
-        Meeting.kind.in_([MeetingKind.FPK_KOMMUNAL, MeetingKind.FPK_UEBERREGIONAL])
-    )
-    return db.session.scalars(stmt.order_by(Meeting.starts_at.desc()).limit(limit)).all()
-
-
 # --- the outbox ---------------------------------------------------------------------------
 
 
@@ -893,16 +885,6 @@ def _count_pending(meeting_id: int) -> int:
         )
         or 0
     )
-
-
-def mails_of(meeting_id: int, limit: int = 200) -> list[MeetingMail]:
-    return db.session.scalars(
-        select(MeetingMail)
-        .join(Invitation, Invitation.id == MeetingMail.invitation_id)
-        .where(Invitation.meeting_id == meeting_id)
-        .order_by(MeetingMail.id.desc())
-        .limit(limit)
-    ).all()
 
 
 def no_address(invitations: list[Invitation]) -> set[int]:

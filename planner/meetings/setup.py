@@ -66,10 +66,6 @@ def _export(person):
     ]  # fmt: skip
 
 
-def _count(model_column, value) -> int:
-    return stakeholders.count_references(select(model_column).where(model_column == value))
-
-
 def _person_refs(person_id: int) -> int:
     from planner.meetings.models import ActionItem, Invitation
 

@@ -3,9 +3,6 @@ across areas (table, map, time series), imports, the index and data extracts."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,7 +14,7 @@ from planner.core.panels import panels_for
 from planner.core.permissions import Permission, requires
 from planner.core.transaction import DomainError, commit_or_show
 from planner.core.urls import page_arg
-from planner.core.views import delete_or_explain, download, form_page
+from planner.core.views import delete_or_explain, download, form_page, saved_upload
 from planner.extensions import db
 from planner.monitoring import areas as area_services
 from planner.monitoring import bp, catalogue, charts, extracts, jobs, values
@@ -119,21 +116,13 @@ def area_delete(area_id: int):
                              url_for("monitoring.area_list"), url_for("monitoring.area_detail", area_id=area_id))  # fmt: skip
 
 
-def _saved_upload(storage) -> Path:
-    """The uploaded file in a temporary file (within the request's size limit)."""
-    handle = tempfile.NamedTemporaryFile(delete=False, suffix=".upload")
-    storage.save(handle)
-    handle.close()
-    return Path(handle.name)
-
-
 @bp.route("/raeume/import", methods=["GET", "POST"])
 @requires(Permission.DOMAIN_EDIT)
 def area_import():
     form = AreaImportForm()
     problems = None
     if form.validate_on_submit():
-        path = _saved_upload(form.file.data)
+        path = saved_upload(form.file.data)
         try:
             result = area_services.import_areas_file(
                 path, (form.key_property.data or "code").strip()
