@@ -17,7 +17,7 @@ from planner.core.lookup import like_pattern
 from planner.core.models import date_range_error, utcnow
 from planner.core.pagination import Page, paginate
 from planner.core.permissions import Permission, role_can
-from planner.core.transaction import DomainError
+from planner.core.transaction import DomainError, flush_or_raise
 from planner.deadlines import services as deadlines
 from planner.deadlines.models import DeadlineKind, DeadlineState
 from planner.extensions import db
@@ -65,6 +65,14 @@ class MunicipalityError(MeetingError):
 
 class ReplyError(MeetingError):
     pass
+
+
+def _taken() -> MeetingError:
+    """An invitation or attendance written by a concurrent request in the meantime."""
+    return MeetingError(
+        _("Gleichzeitig wurde dieselbe Person oder Organisation eingetragen; bitte laden Sie die "
+          "Seite neu und prüfen Sie die Liste.")
+    )  # fmt: skip
 
 
 def now_local() -> datetime:
@@ -492,7 +500,7 @@ def invite(meeting: Meeting, person_ids: list[int], organisation_ids: list[int])
     added = [i for i in added if i is not None]
     if total + len(added) > MAX_INVITATIONS:
         raise MeetingError(_("Höchstens %(n)s Einladungen je Sitzung.", n=MAX_INVITATIONS))
-    db.session.flush()
+    flush_or_raise(_taken())  # invited by someone else at the same moment
     if meeting.state == MeetingState.EINGELADEN:
         for invitation in added:
             _queue(invitation, MailKind.EINLADUNG)
@@ -611,7 +619,7 @@ def record_attendance(
                                       attended=True, reply=Reply.OFFEN, link_version=0))  # fmt: skip
     if len(invitations) + len(person_ids) + len(organisation_ids) > MAX_INVITATIONS * 2:
         raise MeetingError(_("Zu viele Einträge für eine Sitzung."))
-    db.session.flush()
+    flush_or_raise(_taken())
 
 
 # --- minutes ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -188,3 +189,37 @@ def test_an_invitation_overtaken_by_the_cancellation_is_not_sent(app, db, smtp):
         MailState.SENT,
         MailState.DROPPED,
     }
+
+
+def test_two_planners_inviting_the_same_person_at_once_get_a_german_message(app, db):
+    """The second request's check ran before the first committed: the unique key decides, and
+    the loser gets a message at the field instead of a server error."""
+    from sqlalchemy import event, insert
+
+    meeting, outsider, _declines = _setup()
+    other = PersonFactory(name="Frau Gleichzeitig")
+    meeting_id, person_id = meeting.id, other.id
+
+    fired = []
+
+    def competitor(session, _context, _instances):
+        if fired:
+            return
+        fired.append(True)
+        with _db.engine.connect() as connection:  # the other request, its own transaction
+            connection.execute(insert(Invitation), [{"meeting_id": meeting_id, "person_id": person_id,
+                                                     "reply": "offen", "invited": True, "attended": False,
+                                                     "link_version": 0, "created_at": meeting.created_at,
+                                                     "updated_at": meeting.created_at}])  # fmt: skip
+            connection.commit()
+
+    event.listen(_db.session, "before_flush", competitor)
+    try:
+        with pytest.raises(services.MeetingError, match="Gleichzeitig"):
+            services.invite(meeting, [person_id], [])
+    finally:
+        event.remove(_db.session, "before_flush", competitor)
+    assert fired
+    _db.session.rollback()
+    rows = _db.session.scalars(select(Invitation).where(Invitation.person_id == person_id)).all()
+    assert len(rows) == 1
