@@ -36,21 +36,12 @@ run: $(STAMP_RUN)
 	@echo ""
 	PORT=$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-## make test: the whole suite on SQLite, and on PostgreSQL when PLANNER_TEST_DATABASE_URL is set;
-## the two runs go side by side (one core each), the SQLite report follows the PostgreSQL one
+## make test: the whole suite on SQLite, and again on PostgreSQL when PLANNER_TEST_DATABASE_URL is set
 TEST_TMP ?= /tmp/planner-test-$(shell id -u)
 test: $(STAMP_TEST)
-	@mkdir -p $(TEST_TMP)
-	@if [ -n "$$PLANNER_TEST_DATABASE_URL" ]; then \
-	  $(MAKE) --no-print-directory test-sqlite > $(TEST_TMP)/sqlite.log 2>&1 & sqlite=$$!; \
-	  $(MAKE) --no-print-directory test-postgres; postgres=$$?; \
-	  wait $$sqlite; sqlite_rc=$$?; \
-	  echo ""; echo "===== SQLite run ====="; cat $(TEST_TMP)/sqlite.log; \
-	  test $$postgres -eq 0 && test $$sqlite_rc -eq 0; \
-	else \
-	  echo "PLANNER_TEST_DATABASE_URL not set: PostgreSQL run skipped"; \
-	  $(MAKE) --no-print-directory test-sqlite; \
-	fi
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$PLANNER_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "PLANNER_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 test-sqlite: $(STAMP_TEST)
 	env -u PLANNER_TEST_DATABASE_URL $(BIN)/pytest --basetemp=$(TEST_TMP)/sqlite $(PYTEST_ARGS)
