@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from planner.core.shell import init_shell
     from planner.deadlines import bp as deadlines_bp
     from planner.files import bp as files_bp
+    from planner.funding import bp as funding_bp
     from planner.governance import bp as governance_bp
     from planner.measures import bp as measures_bp
     from planner.meetings import bp as meetings_bp
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(monitoring_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(measures_bp)
+    app.register_blueprint(funding_bp)
     app.before_request(enforce_permissions)
     init_shell(app)
 
@@ -117,6 +119,7 @@ def register_domains(app: Flask) -> None:
     """Each domain hooks itself into the shell (navigation, dashboard, health, scheduler)."""
     from planner.deadlines import setup as deadlines_setup
     from planner.files import setup as files_setup
+    from planner.funding import setup as funding_setup
     from planner.governance import setup as governance_setup
     from planner.measures import setup as measures_setup
     from planner.meetings import setup as meetings_setup
@@ -133,5 +136,6 @@ def register_domains(app: Flask) -> None:
         monitoring_setup,
         meetings_setup,
         measures_setup,
+        funding_setup,
     ):
         domain.init_app(app)

@@ -123,6 +123,12 @@ def _load_measures() -> None:
     load()
 
 
+def _load_funding() -> None:
+    from planner.funding.demo import load
+
+    load()
+
+
 DEMO_LOADERS: list[Callable[[], None]] = [
     load_accounts,
     _load_deadlines,
@@ -132,6 +138,7 @@ DEMO_LOADERS: list[Callable[[], None]] = [
     _load_monitoring,
     _load_meetings,
     _load_measures,
+    _load_funding,
 ]
 
 

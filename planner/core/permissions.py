@@ -52,6 +52,7 @@ class Permission(enum.StrEnum):
     MEETINGS_VIEW = "meetings.view"
     MEASURES_VIEW = "measures.view"
     MEASURES_LOG = "measures.log"
+    FUNDING_VIEW = "funding.view"
     DEADLINES_VIEW = "deadlines.view"
     DEADLINES_EDIT = "deadlines.edit"
     USERS_MANAGE = "users.manage"
@@ -67,7 +68,8 @@ PERMISSION_LABELS = {
     Permission.DOMAIN_READ: _l("Organisationen sehen (Datenlieferung: nur die eigene)"),
     Permission.DOMAIN_EDIT: _l(
         "Organisationen, Personen, Gremien, Beschlüsse, Prozesse, Räume, Indikatoren, Werte, "
-        "Lieferpläne, Sitzungen und alle Maßnahmen bearbeiten"
+        "Lieferpläne, Sitzungen, alle Maßnahmen und die Förderung (Programme, Anträge, "
+        "Haushaltsansätze) bearbeiten"
     ),
     Permission.PERSONS_VIEW: _l("Ansprechpersonen und ihre Kontaktdaten sehen"),
     Permission.PROCESS_VIEW: _l("Gremien, Vorlagen, Beschlüsse und Prozessplan sehen"),
@@ -85,6 +87,9 @@ PERMISSION_LABELS = {
     Permission.MEASURES_LOG: _l(
         "Maßnahmen kommentieren; auf Konferenzen, zu denen man eingeladen ist, Maßnahmen "
         "erfassen und die der eigenen Organisation bearbeiten"
+    ),
+    Permission.FUNDING_VIEW: _l(
+        "Förderung sehen: Programme, Anträge, Bewilligungen, gesperrte Haushaltsmittel"
     ),
     Permission.DEADLINES_VIEW: _l("Fristen und Kalender sehen"),
     Permission.DEADLINES_EDIT: _l("Fristen anlegen, bearbeiten, erledigen"),
@@ -117,6 +122,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MEETINGS_VIEW,
         Permission.MEASURES_VIEW,
         Permission.MEASURES_LOG,
+        Permission.FUNDING_VIEW,
     },
     # Conference-scoped and organisation-scoped rights (log measures at their conference, edit
     # measures of their organisation, upload owed deliveries) are object rules in the services.
@@ -129,6 +135,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MEETINGS_VIEW,
         Permission.MEASURES_VIEW,
         Permission.MEASURES_LOG,
+        Permission.FUNDING_VIEW,
     },
     # a supplier sees its own organisation and its duties (deliveries), nothing of the process,
     # persons or the monitoring's results
@@ -140,6 +147,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MONITORING_VIEW,
         Permission.MEETINGS_VIEW,
         Permission.MEASURES_VIEW,
+        Permission.FUNDING_VIEW,
     },
 }
 

@@ -596,13 +596,17 @@ def my_deadlines(user: User, today: date, limit: int = 8) -> tuple[list[Deadline
     return list(db.session.scalars(_with_details(stmt))), overdue or 0
 
 
-def upcoming_for_all(user: User, today: date, limit: int = 8) -> list[Deadline]:
+def upcoming_for_all(
+    user: User, today: date, limit: int = 8, kind: DeadlineKind | None = None
+) -> list[Deadline]:
     stmt = (
         select(Deadline)
         .where(Deadline.state == DeadlineState.OFFEN, Deadline.due_date >= today)
         .order_by(Deadline.due_date, Deadline.id)
         .limit(limit)
     )
+    if kind is not None:
+        stmt = stmt.where(Deadline.kind == kind)
     return list(db.session.scalars(_with_details(_visible(stmt, user))))
 
 

@@ -382,3 +382,11 @@ def resolutions_of_paper(paper_id: int) -> list[Resolution]:
             .limit(50)
         )
     )
+
+
+def get_body(body_id: int | None) -> Body | None:
+    return db.session.get(Body, body_id) if body_id else None
+
+
+def get_resolution(resolution_id: int | None) -> Resolution | None:
+    return db.session.get(Resolution, resolution_id) if resolution_id else None

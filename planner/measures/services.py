@@ -4,10 +4,10 @@ pages and panels."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from planner.accounts.models import Organisation
 from planner.core.lookup import like_pattern
 from planner.core.models import date_range_error
+from planner.core.money import MoneyError, parse_money
 from planner.core.pagination import Page, paginate
 from planner.core.permissions import Permission, role_can
 from planner.core.transaction import DomainError, flush_or_raise
@@ -45,7 +46,6 @@ MAX_JUSTIFICATIONS = 20  # per measure: the page draws a chart for each
 MAX_AREAS = 50
 MAX_CHILDREN = 200
 MAX_DEPTH = 5
-MAX_BUDGET = Decimal("999999999999.99")
 
 
 class MeasureError(DomainError):
@@ -133,34 +133,12 @@ class MeasureData:
     agenda_item_id: int | None = None
 
 
-_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
-
-
 def parse_budget(text) -> Decimal | None:
     """ "12.500,50" or "12500.5" -> Decimal; empty -> None; refused with a German message."""
-    if text is None or (isinstance(text, str) and not text.strip()):
-        return None
-    if isinstance(text, Decimal):
-        value = text
-    else:
-        raw = str(text).strip().replace("€", "").replace("EUR", "").replace(" ", "").strip()
-        if "," in raw or _THOUSANDS.match(raw):  # "12.500,50" and "1.000" are German
-            raw = raw.replace(".", "").replace(",", ".")
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            raise BudgetError(
-                _("„%(text)s“ ist kein Betrag. Beispiel: 12.500,00", text=str(text)[:40])
-            ) from None
-    if not value.is_finite():
-        raise BudgetError(_("Bitte geben Sie einen Betrag an."))
-    if value < 0:
-        raise BudgetError(_("Ein Budget ist nicht negativ."))
-    if value > MAX_BUDGET:
-        raise BudgetError(_("Dieser Betrag ist zu groß."))
-    if value != value.quantize(Decimal("0.01")):
-        raise BudgetError(_("Bitte höchstens zwei Nachkommastellen (Cent)."))
-    return value.quantize(Decimal("0.01"))
+    try:
+        return parse_money(text)
+    except MoneyError as exc:
+        raise BudgetError(str(exc)) from None
 
 
 def _check_parent(measure: Measure, parent_id: int | None) -> None:
@@ -293,11 +271,22 @@ def set_status(measure: Measure, status: MeasureStatus | str, user) -> Measure:
     return measure
 
 
+# (label, build(measure_id) -> a select of rows that keep the measure) from other domains:
+# money spent from a budget line for the measure must not vanish with it
+MEASURE_REFERENCES: list[tuple[str, Callable[[int], Select]]] = []
+
+
 def delete_measure(measure: Measure) -> None:
     if db.session.scalar(select(exists().where(Measure.parent_id == measure.id))):
         raise MeasureError(
             _("Die Maßnahme hat Teilmaßnahmen; lösen oder löschen Sie diese zuerst.")
         )
+    for label, build in MEASURE_REFERENCES:
+        if db.session.scalar(select(exists(build(measure.id)))):
+            raise MeasureError(
+                _("Die Maßnahme wird noch verwendet (%(what)s); lösen Sie diese Verbindung zuerst.",
+                  what=label)
+            )  # fmt: skip
     for milestone_id in db.session.scalars(
         select(Milestone.id).where(Milestone.measure_id == measure.id)
     ):
@@ -745,3 +734,29 @@ def measures_of_person(person_id: int, limit: int = 20) -> list[Measure]:
     if person is not None and person.user_id:
         condition = or_(condition, Measure.created_by_id == person.user_id)
     return _listed(select(Measure).where(condition), limit)
+
+
+def measures_by_ids(ids: list[int]) -> list[Measure]:
+    """Measures in the order of the titles (the pages of other domains that link to them)."""
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(Measure).where(Measure.id.in_(ids)).options(selectinload(Measure.organisations))
+        .order_by(Measure.title, Measure.id)
+    ))  # fmt: skip
+
+
+ACTIVE = (MeasureStatus.GEPLANT, MeasureStatus.BESCHLOSSEN, MeasureStatus.IN_UMSETZUNG)
+
+
+def active_measures_without(linked: list[Select], limit: int = 20) -> list[Measure]:
+    """Planned, decided or running measures that none of the ``linked`` selects (of measure
+    ids, e.g. those funded) names; the most recently changed first."""
+    stmt = select(Measure).where(Measure.status.in_(ACTIVE)).options(
+        selectinload(Measure.organisations)
+    )
+    for sub in linked:
+        stmt = stmt.where(Measure.id.not_in(sub))
+    return list(db.session.scalars(
+        stmt.order_by(Measure.updated_at.desc(), Measure.id.desc()).limit(limit)
+    ))  # fmt: skip

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from planner.core.forms import Form, options
+from planner.core.panels import panels_for
 from planner.core.permissions import Permission, requires
 from planner.core.transaction import DomainError, commit_or_show
 from planner.core.urls import id_arg, page_arg
@@ -204,6 +205,7 @@ def _detail(measure: Measure, **forms):
         "next_status": services.allowed_next(measure.status),
         "comment_form": CommentForm(formdata=None),
         "action_form": Form(),
+        "panels": panels_for("measure", measure),
         **forms,
     }
     return render_template("measures/measure_detail.html", **context), 422 if forms else 200

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("process", __name__)
 
-from planner.process import views  # noqa: E402,F401
+from planner.process import lookups, views  # noqa: E402,F401

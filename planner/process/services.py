@@ -612,3 +612,48 @@ def step_history(step: Step, limit: int = 100):
     from planner.core.services import audit_entries_of
 
     return describe(audit_entries_of("Step", step.id, newest_first=True, limit=limit))
+
+
+# --- for other domains --------------------------------------------------------------------
+
+
+def steps_by_ids(ids: list[int]) -> list[Step]:
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(Step).where(Step.id.in_(ids)).options(db.joinedload(Step.process))
+        .order_by(Step.process_id, Step.position)
+    ))  # fmt: skip
+
+
+def get_step(step_id: int | None) -> Step | None:
+    return db.session.get(Step, step_id) if step_id else None
+
+
+def get_process(process_id: int | None) -> Process | None:
+    return db.session.get(Process, process_id) if process_id else None
+
+
+def latest_process() -> Process | None:
+    """The process begun last (a new cycle replaces its predecessor)."""
+    return db.session.scalar(
+        select(Process).order_by(Process.start_date.desc(), Process.id.desc()).limit(1)
+    )
+
+
+def current_phase(process: Process) -> Phase | None:
+    """The phase that holds the first step not yet done (by phase and position), else the
+    last phase: where a step that arises now belongs."""
+    row = db.session.scalar(
+        select(Phase)
+        .join(Step, Step.phase_id == Phase.id)
+        .where(Step.process_id == process.id,
+               Step.status.not_in([StepStatus.ERLEDIGT, StepStatus.ENTFALLEN]))
+        .order_by(Phase.position, Step.position)
+        .limit(1)
+    )  # fmt: skip
+    if row is not None:
+        return row
+    return db.session.scalar(
+        select(Phase).where(Phase.process_id == process.id).order_by(Phase.position.desc()).limit(1)
+    )

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from planner.core import services as core_services
 from planner.core.forms import Form, options
+from planner.core.panels import panels_for
 from planner.core.permissions import Permission, requires
 from planner.core.transaction import commit_or_show
 from planner.core.urls import id_arg
@@ -239,6 +240,7 @@ def step_detail(step_id: int):
         files=files_of("step", step.id),
         upload_form=FileUploadForm(formdata=None),
         action_form=Form(),
+        panels=panels_for("step", step),
         status_form=status_form,
         trail=core_services.created_and_changed("Step", step.id),
     )
