@@ -83,7 +83,9 @@ def load() -> None:
             period_start=date(2017, 4, 1), period_end=date(2018, 3, 31),
         ), date(2017, 3, 1))  # fmt: skip
         for obligation in services.obligations_of(model.id):
-            for deadline in deadlines.states_of(services.OBLIGATION_OWNER, [obligation.id]).values():
+            for deadline in deadlines.states_of(
+                services.OBLIGATION_OWNER, [obligation.id]
+            ).values():
                 deadlines.mark_done(deadline, None)
 
     # the Rhein-Sieg-Kreis: application planned in 2017 for the 2018 call, 80 % of 93,750 EUR

@@ -84,7 +84,9 @@ class CallForm(Form):
 
     def validate_closes_on(self, field):
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
-            raise ValidationError(_("Der Einreichungsschluss liegt vor dem Beginn der Antragstellung."))
+            raise ValidationError(
+                _("Der Einreichungsschluss liegt vor dem Beginn der Antragstellung.")
+            )
 
 
 class ApplicationForm(Form):
@@ -135,7 +137,9 @@ class BudgetLineForm(Form):
     year = _year_field(_l("Haushaltsjahr"), required=True)
     amount = _amount(_l("Betrag"), required=True)
     purpose = StringField(_l("Zweck"), validators=[DataRequired(REQUIRED), Length(max=300)])
-    cost_centre = StringField(_l("Kostenstelle / Produkt"), validators=[Optional(), Length(max=200)])
+    cost_centre = StringField(
+        _l("Kostenstelle / Produkt"), validators=[Optional(), Length(max=200)]
+    )
     blocked = BooleanField(_l("Mit Sperrvermerk"))
     block_condition = StringField(_l("Bedingung der Sperre"), validators=[Optional(), Length(max=1000)],
                                   description=_l("z. B. vorbehaltlich einer Förderung durch das "

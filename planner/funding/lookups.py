@@ -38,7 +38,11 @@ def resolve_application(text: str, user=None) -> list[tuple[int, str]]:
         stmt = select(column, FundingApplication.title).where(
             func.lower(FundingApplication.title) == text.strip().lower()
         )
-    return [(aid, application_label(aid, title)) for aid, title in db.session.execute(stmt.limit(5))]
+    return [
+        (aid, application_label(aid, title)) for aid, title in db.session.execute(stmt.limit(5))
+    ]
 
 
-LOOKUPS["foerderantraege"] = Lookup(Permission.FUNDING_VIEW, search_applications, resolve_application)
+LOOKUPS["foerderantraege"] = Lookup(
+    Permission.FUNDING_VIEW, search_applications, resolve_application
+)

@@ -219,8 +219,9 @@ S = ApplicationStatus
 # (Änderungsbescheid: full <-> partial) or contested (Widerspruch: rejected -> filed again)
 TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.VORBEREITUNG: frozenset({S.EINGEREICHT, S.ZURUECKGEZOGEN}),
-    S.EINGEREICHT: frozenset({S.VORBEREITUNG, S.BEWILLIGT, S.TEILWEISE, S.ABGELEHNT,
-                              S.ZURUECKGEZOGEN}),  # fmt: skip
+    S.EINGEREICHT: frozenset(
+        {S.VORBEREITUNG, S.BEWILLIGT, S.TEILWEISE, S.ABGELEHNT, S.ZURUECKGEZOGEN}
+    ),  # fmt: skip
     S.BEWILLIGT: frozenset({S.TEILWEISE}),
     S.TEILWEISE: frozenset({S.BEWILLIGT}),
     S.ABGELEHNT: frozenset({S.EINGEREICHT}),
@@ -316,8 +317,9 @@ class FundingApplication(Audited, TimestampMixin, db.Model):
         _year_check("year", "year_range"),
         CheckConstraint("total_costs > 0", name="total_costs_positive"),
         CheckConstraint("requested > 0 AND requested <= total_costs", name="requested_range"),
-        CheckConstraint("granted IS NULL OR (granted > 0 AND granted <= requested)",
-                        name="granted_range"),  # fmt: skip
+        CheckConstraint(
+            "granted IS NULL OR (granted > 0 AND granted <= requested)", name="granted_range"
+        ),  # fmt: skip
         CheckConstraint(
             "period_start IS NULL OR period_end IS NULL OR period_end >= period_start",
             name="period_order",

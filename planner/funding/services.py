@@ -124,7 +124,9 @@ def parse_percent(text) -> Decimal | None:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise AmountError(_("„%(t)s“ ist kein Prozentsatz. Beispiel: 20", t=str(text)[:20])) from None
+        raise AmountError(
+            _("„%(t)s“ ist kein Prozentsatz. Beispiel: 20", t=str(text)[:20])
+        ) from None
     if not value.is_finite() or value < 0 or value > HUNDRED:
         raise AmountError(_("Ein Eigenanteil liegt zwischen 0 und 100 %."))
     if value != value.quantize(CENT):
@@ -228,9 +230,7 @@ def save_programme(programme: FundingProgramme | None, data: ProgrammeData) -> F
 
 
 def delete_programme(programme: FundingProgramme) -> None:
-    if db.session.scalar(
-        select(exists().where(FundingApplication.programme_id == programme.id))
-    ):
+    if db.session.scalar(select(exists().where(FundingApplication.programme_id == programme.id))):
         raise FundingError(
             _("Zu diesem Programm gibt es Anträge; es bleibt als Nachweis erhalten.")
         )
@@ -318,8 +318,10 @@ def save_call(programme: FundingProgramme, call: FundingCall | None, data: CallD
     if not title:
         raise FundingError(_("Bitte geben Sie einen Titel an."))
     year = _year(data.year, _("Bitte geben Sie das Förderjahr an."))
-    if programme.first_year and year < programme.first_year or (
-        programme.last_year and year > programme.last_year
+    if (
+        programme.first_year
+        and year < programme.first_year
+        or (programme.last_year and year > programme.last_year)
     ):
         raise YearError(_("Das Programm läuft %(p)s.", p=programme.period))
     if data.closes_on is None:
@@ -498,7 +500,9 @@ def _set_links(app: FundingApplication, data: ApplicationData) -> None:
     step_ids = [s.id for s in process.steps_by_ids(list(dict.fromkeys(data.step_ids)))]
     db.session.execute(delete(application_measures)
                        .where(application_measures.c.application_id == app.id))  # fmt: skip
-    db.session.execute(delete(application_steps).where(application_steps.c.application_id == app.id))
+    db.session.execute(
+        delete(application_steps).where(application_steps.c.application_id == app.id)
+    )
     if measure_ids:
         db.session.execute(insert(application_measures),
                            [{"application_id": app.id, "measure_id": m} for m in measure_ids])  # fmt: skip
@@ -640,9 +644,7 @@ def _grant(app: FundingApplication, status: ApplicationStatus, change: StatusCha
         app.period_start = start or app.period_start or on
         app.period_end = end or app.period_end or _year_end(app.period_start)
     db.session.flush()
-    if not db.session.scalar(
-        select(exists().where(GrantObligation.application_id == app.id))
-    ):
+    if not db.session.scalar(select(exists().where(GrantObligation.application_id == app.id))):
         for kind, title, due in default_obligations(app.decided_on or on, app.period_start,
                                                     app.period_end):  # fmt: skip
             db.session.add(GrantObligation(application_id=app.id, kind=kind, title=title,
@@ -719,7 +721,9 @@ def save_obligation(app: FundingApplication, obligation: GrantObligation | None,
         raise DateError(_("Bitte geben Sie das Datum an."))
     _day(due_date)
     if obligation is None:
-        count = db.session.scalar(select(func.count()).where(GrantObligation.application_id == app.id))
+        count = db.session.scalar(
+            select(func.count()).where(GrantObligation.application_id == app.id)
+        )
         if count >= MAX_OBLIGATIONS:
             raise FundingError(_("Höchstens %(n)s Fristen je Antrag.", n=MAX_OBLIGATIONS))
         obligation = GrantObligation(application_id=app.id)
@@ -876,9 +880,10 @@ def save_budget_line(line: BudgetLine | None, data: BudgetLineData) -> BudgetLin
         raise FundingError(_("Bitte geben Sie den Zweck an."))
     year = _year(data.year, _("Bitte geben Sie das Haushaltsjahr an."))
     amount = _required_money(data.amount, _("den Betrag"))
-    if data.application_id is not None and db.session.get(
-        FundingApplication, data.application_id
-    ) is None:
+    if (
+        data.application_id is not None
+        and db.session.get(FundingApplication, data.application_id) is None
+    ):
         raise FundingError(_("Bitte wählen Sie einen Förderantrag."))
     if data.lift_body_id is not None and governance.get_body(data.lift_body_id) is None:
         raise FundingError(_("Bitte wählen Sie ein Gremium."))
@@ -928,8 +933,11 @@ def delete_budget_line(line: BudgetLine) -> None:
 def propose_lifts(app: FundingApplication, on: date) -> list[BudgetLine]:
     """A grant meets the condition of the blocks that wait for it: propose to lift them."""
     lines = db.session.scalars(
-        select(BudgetLine).where(BudgetLine.application_id == app.id, BudgetLine.blocked.is_(True),
-                                 BudgetLine.lifted_on.is_(None))  # fmt: skip
+        select(BudgetLine).where(
+            BudgetLine.application_id == app.id,
+            BudgetLine.blocked.is_(True),
+            BudgetLine.lifted_on.is_(None),
+        )  # fmt: skip
     ).all()
     return [line for line in lines if _propose(line, app, on)]
 
@@ -1118,8 +1126,9 @@ def _sum_if(condition, column):
     return func.coalesce(func.sum(case((condition, column), else_=0)), 0)
 
 
-def overview(year_from: int | None = None, year_to: int | None = None,
-             programme_id: int | None = None) -> Overview:
+def overview(
+    year_from: int | None = None, year_to: int | None = None, programme_id: int | None = None
+) -> Overview:
     """Per year and programme: in preparation, requested (filed), granted, the own share of
     what was granted, budget blocked and released (without a block, or lifted). Two grouped
     queries whatever the number of applications and lines; sums in integer cents."""
@@ -1204,5 +1213,3 @@ def unfunded_measures(limit: int = 20):
 
 def upcoming_deadlines(user, today: date, limit: int = 10):
     return deadlines.upcoming_for_all(user, today, limit, kind=DeadlineKind.FOERDERFRIST)
-
-

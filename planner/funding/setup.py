@@ -131,8 +131,12 @@ register_owner(
     FileOwner(
         key="funding_application",
         label="Förderantrag",
-        can_see=lambda user, aid: role_can(user.role, Permission.FUNDING_VIEW) and _application_exists(aid),
-        can_edit=lambda user, aid: role_can(user.role, Permission.DOMAIN_EDIT) and _application_exists(aid),
+        can_see=lambda user, aid: (
+            role_can(user.role, Permission.FUNDING_VIEW) and _application_exists(aid)
+        ),
+        can_edit=lambda user, aid: (
+            role_can(user.role, Permission.DOMAIN_EDIT) and _application_exists(aid)
+        ),
         url=lambda aid: url_for("funding.application_detail", application_id=aid),
     )
 )

@@ -152,7 +152,9 @@ def programme_form(programme_id: int | None = None):
         form.funder.data = programme.funder.name if programme.funder else ""
         form.responsible.data = person_label(programme.responsible) if programme.responsible else ""
         form.max_amount.data = money_input(programme.max_amount)
-        form.own_share_percent.data = services.fmt_percent(programme.own_share_percent).replace("\u00a0%", "")
+        form.own_share_percent.data = services.fmt_percent(programme.own_share_percent).replace(
+            "\u00a0%", ""
+        )
     if form.validate_on_submit():
         ok, saved = commit_or_show(
             form.name, lambda: services.save_programme(programme, _programme_data(form)),
@@ -162,7 +164,9 @@ def programme_form(programme_id: int | None = None):
         if ok:
             return redirect(_to_programme(saved.id))
     back = _to_programme(programme.id) if programme else url_for("funding.programme_list")
-    return form_page(form, _("Förderprogramm bearbeiten") if programme else _("Neues Förderprogramm"), back)
+    return form_page(
+        form, _("Förderprogramm bearbeiten") if programme else _("Neues Förderprogramm"), back
+    )
 
 
 @bp.route("/foerderung/programme/<id:programme_id>/loeschen", methods=["POST"])
@@ -183,7 +187,9 @@ def module_form(programme_id: int | None = None, module_id: int | None = None):
     form = ModuleForm(obj=module)
     if module and request.method == "GET":
         form.max_amount.data = money_input(module.max_amount)
-        form.own_share_percent.data = services.fmt_percent(module.own_share_percent).replace("\u00a0%", "")
+        form.own_share_percent.data = services.fmt_percent(module.own_share_percent).replace(
+            "\u00a0%", ""
+        )
     if form.validate_on_submit():
         data = services.ModuleData(name=form.name.data, max_amount=form.max_amount.data,
                                    own_share_percent=form.own_share_percent.data,
@@ -308,8 +314,9 @@ def _detail(app: FundingApplication, **forms):
         "measures": measures.measures_by_ids(services.linked_measure_ids(app.id)),
         "steps": process.steps_by_ids(services.linked_step_ids(app.id)),
         "obligations": obligations,
-        "obligation_deadlines": deadlines.states_of(services.OBLIGATION_OWNER,
-                                                    [o.id for o in obligations]),  # fmt: skip
+        "obligation_deadlines": deadlines.states_of(
+            services.OBLIGATION_OWNER, [o.id for o in obligations]
+        ),  # fmt: skip
         "budget_lines": services.budget_lines_of_application(app.id),
         "next_status": services.allowed_next(app.status),
         "status_form": status_form,
@@ -322,7 +329,9 @@ def _detail(app: FundingApplication, **forms):
     return render_template("funding/application_detail.html", **context), 422 if forms else 200
 
 
-def _application_data(form: ApplicationForm, programme: FundingProgramme) -> services.ApplicationData:
+def _application_data(
+    form: ApplicationForm, programme: FundingProgramme
+) -> services.ApplicationData:
     return services.ApplicationData(
         programme_id=programme.id, applicant_id=form.applicant.chosen_id, title=form.title.data,
         year=form.year.data, total_costs=form.total_costs.data, requested=form.requested.data,
@@ -369,7 +378,8 @@ def application_form(application_id: int | None = None):
             for m in measures.measures_by_ids(services.linked_measure_ids(app.id))
         )
         form.steps.data = ", ".join(
-            step_label(s.id, s.title) for s in process.steps_by_ids(services.linked_step_ids(app.id))
+            step_label(s.id, s.title)
+            for s in process.steps_by_ids(services.linked_step_ids(app.id))
         )
     elif request.method == "GET":
         form.applicant.data = current_user.organisation.name if current_user.organisation else ""
@@ -544,7 +554,9 @@ def budget_form(line_id: int | None = None):
         if ok:
             return redirect(_to_line(saved.id))
     back = _to_line(line.id) if line else url_for("funding.budget_list")
-    return form_page(form, _("Haushaltsansatz bearbeiten") if line else _("Neuer Haushaltsansatz"), back)
+    return form_page(
+        form, _("Haushaltsansatz bearbeiten") if line else _("Neuer Haushaltsansatz"), back
+    )
 
 
 @bp.route("/foerderung/haushalt/<id:line_id>/aufheben", methods=["GET", "POST"])
@@ -613,4 +625,3 @@ def allocation_remove(allocation_id: int):
     back = _to_line(allocation.budget_line_id, "#mittel")
     return delete_or_explain(lambda: services.remove_allocation(allocation),
                              _("Die Maßnahme erhält keine Mittel mehr aus diesem Ansatz."), back, back)  # fmt: skip
-

@@ -752,8 +752,10 @@ ACTIVE = (MeasureStatus.GEPLANT, MeasureStatus.BESCHLOSSEN, MeasureStatus.IN_UMS
 def active_measures_without(linked: list[Select], limit: int = 20) -> list[Measure]:
     """Planned, decided or running measures that none of the ``linked`` selects (of measure
     ids, e.g. those funded) names; the most recently changed first."""
-    stmt = select(Measure).where(Measure.status.in_(ACTIVE)).options(
-        selectinload(Measure.organisations)
+    stmt = (
+        select(Measure)
+        .where(Measure.status.in_(ACTIVE))
+        .options(selectinload(Measure.organisations))
     )
     for sub in linked:
         stmt = stmt.where(Measure.id.not_in(sub))

@@ -26,7 +26,7 @@ from planner.funding.models import (
 )
 from planner.measures import services as measures
 from planner.process.models import Step, StepStatus
-from tests.factories import BodyFactory, OrganisationFactory, ResolutionFactory
+from tests.factories import BodyFactory, ResolutionFactory
 from tests.funding import world
 
 TODAY = date(2026, 11, 27)
@@ -90,7 +90,9 @@ def test_programme_module_and_call_rules(db):
     with pytest.raises(services.NameTaken):
         services.save_programme(None, services.ProgrammeData(name=programme.name.upper()))
     with pytest.raises(services.YearError, match="endet vor"):
-        services.save_programme(None, services.ProgrammeData(name="X", first_year=2020, last_year=2019))
+        services.save_programme(
+            None, services.ProgrammeData(name="X", first_year=2020, last_year=2019)
+        )
     with pytest.raises(services.AmountError, match="zwischen 0 und 100"):
         services.save_programme(None, services.ProgrammeData(name="Y", own_share_percent="120"))
     with pytest.raises(services.YearError, match="läuft 2017–2030"):
@@ -182,7 +184,9 @@ def test_a_grant_creates_its_duties_as_deadlines_editable_afterwards(db):
     rows = _db.session.scalars(select(Deadline).where(Deadline.owner_type == "grant_obligation")
                                .where(Deadline.owner_id.in_([o.id for o in services.obligations_of(app.id)])))  # fmt: skip
     deadlines = {d.due_date: d for d in rows}
-    assert len(deadlines) == 5 and all(d.kind == DeadlineKind.FOERDERFRIST for d in deadlines.values())
+    assert len(deadlines) == 5 and all(
+        d.kind == DeadlineKind.FOERDERFRIST for d in deadlines.values()
+    )
     assert deadlines[date(2028, 12, 31)].organisation_id == ids["org_id"]
     proof = services.obligations_of(app.id)[-1]
     services.save_obligation(app, proof, "verwendungsnachweis", "Verwendungsnachweis (verlängert)",
@@ -215,7 +219,10 @@ def test_a_grant_proposes_to_lift_the_block_and_creates_the_step_for_the_body(db
     # a second grant notice does not create a second step
     services.change_status(app, services.StatusChange("teilweise_bewilligt", date(2026, 7, 1),
                                                       granted="70000"), TODAY)  # fmt: skip
-    assert _db.session.scalar(select(Step.id).where(Step.title == step.title, Step.id != step.id)) is None
+    assert (
+        _db.session.scalar(select(Step.id).where(Step.title == step.title, Step.id != step.id))
+        is None
+    )
     # the lift: only by the body named, not before its resolution, not in the future
     other = ResolutionFactory(body=BodyFactory(name="Kreistag"), date=date(2026, 7, 1))
     with pytest.raises(services.ResolutionError, match="Sozialausschuss"):
@@ -266,7 +273,7 @@ def test_money_for_measures_stays_within_the_line_and_is_not_spent_while_blocked
 def test_sums_over_many_lines_add_up_to_the_cent(db):
     """Thousands of amounts with cents (0.10 + 0.20 is 0.30 here): the overview's sums equal
     the exact decimal sums of the rows, per year and in total, on every database."""
-    ids = world.build()
+    world.build()
     rnd = random.Random(10)
     amounts = [Decimal(rnd.randint(1, 10_000_000)) / 100 for _ in range(3000)]
     amounts[:3] = [Decimal("0.10"), Decimal("0.20"), Decimal("0.70")]
@@ -294,11 +301,13 @@ def _now():
 
 
 def test_measures_without_funding(db):
-    ids = world.build()
+    world.build()
     bare = measures.save_measure(None, measures.MeasureData(title="Ohne Geld"),
                                  world._planner())  # fmt: skip
     measures.set_status(bare, "geplant", None)
-    idea = measures.save_measure(None, measures.MeasureData(title="Nur eine Idee"), world._planner())
+    idea = measures.save_measure(
+        None, measures.MeasureData(title="Nur eine Idee"), world._planner()
+    )
     titles = [m.title for m in services.unfunded_measures()]
     assert "Ohne Geld" in titles and idea.title not in titles
     assert all("Sozialplanerstelle" not in t for t in titles)  # funded by the application
@@ -328,9 +337,8 @@ def test_the_demo_tells_the_seed_story(db):
 
 
 def test_organisation_references_keep_applicants(db):
-    from planner.stakeholders import services as stakeholders
-
     from planner.accounts.models import Organisation
+    from planner.stakeholders import services as stakeholders
 
     ids = world.build()
     org = _db.session.get(Organisation, ids["org_id"])

@@ -45,10 +45,14 @@ def test_a_planner_files_an_application_for_a_measure_records_the_grant_and_lift
         "requested": "72.000,00", "measures": f"Sozialplanerstelle Sozialplanung (Nr. {ids['measure_id']})",
     })  # fmt: skip
     assert response.status_code == 302, response.get_data(as_text=True)
-    app = _db.session.scalar(select(FundingApplication).where(FundingApplication.title == "Zweiter Antrag"))
+    app = _db.session.scalar(
+        select(FundingApplication).where(FundingApplication.title == "Zweiter Antrag")
+    )
     assert app.year == 2027 and app.requested == Decimal("72000.00")
     page = client.get(f"/foerderung/antraege/{app.id}").get_data(as_text=True)
-    assert "72.000,00\u00a0€" in page and "18.000,00\u00a0€" in page and "Sozialplanerstelle" in page
+    assert (
+        "72.000,00\u00a0€" in page and "18.000,00\u00a0€" in page and "Sozialplanerstelle" in page
+    )
     # file, then grant (the line waits for the world's first application)
     first = ids["application_id"]
     for data in ({"status": "eingereicht", "on": "2026-05-01"},
@@ -104,14 +108,22 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(client, login_as
         assert response.status_code == 422, (changes, text[-500:])
         assert f'id="{field}-error"' in text and message in text, changes
     app = ids["application_id"]
-    response = client.post(f"/foerderung/antraege/{app}/status", data={"status": "bewilligt", "on": "2026-06-01"})
+    response = client.post(
+        f"/foerderung/antraege/{app}/status", data={"status": "bewilligt", "on": "2026-06-01"}
+    )
     text = response.get_data(as_text=True)
-    assert response.status_code == 422 and "Schritte einzeln" in text and 'id="status-error"' in text
+    assert (
+        response.status_code == 422 and "Schritte einzeln" in text and 'id="status-error"' in text
+    )
     granted = ids["granted_id"]
     response = client.post(f"/foerderung/antraege/{granted}/status",
                            data={"status": "teilweise_bewilligt", "on": "2026-06-01", "granted": "50000"})  # fmt: skip
     text = response.get_data(as_text=True)
-    assert response.status_code == 422 and 'id="granted-error"' in text and "höchstens die beantragten" in text
+    assert (
+        response.status_code == 422
+        and 'id="granted-error"' in text
+        and "höchstens die beantragten" in text
+    )
     response = client.post(f"/foerderung/haushalt/{ids['line_id']}/mittel", data={
         "measure": f"Sozialplanerstelle Sozialplanung (Nr. {ids['measure_id']})", "planned": "1",
         "spent": "1"})  # fmt: skip
@@ -119,9 +131,13 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(client, login_as
     response = client.post(f"/foerderung/haushalt/{ids['line_id']}/aufheben",
                            data={"lifted_on": "2300-01-01", "resolution": ""})  # fmt: skip
     assert response.status_code == 422 and 'id="lifted_on-error"' in response.get_data(as_text=True)
-    response = client.post("/foerderung/haushalt/neu", data={"year": "2027", "amount": "0", "purpose": "Null"})
+    response = client.post(
+        "/foerderung/haushalt/neu", data={"year": "2027", "amount": "0", "purpose": "Null"}
+    )
     assert response.status_code == 422 and 'id="amount-error"' in response.get_data(as_text=True)
-    response = client.post("/foerderung/programme/neu", data={"name": "Prozent", "own_share_percent": "150"})
+    response = client.post(
+        "/foerderung/programme/neu", data={"name": "Prozent", "own_share_percent": "150"}
+    )
     assert response.status_code == 422 and "zwischen 0 und 100" in response.get_data(as_text=True)
     response = client.post(f"/foerderung/programme/{ids['programme_id']}/aufrufe/neu",
                            data={"title": "X", "year": "2099", "closes_on": "2099-01-01"})  # fmt: skip
@@ -153,10 +169,12 @@ def test_viewers_and_participants_read_the_overview_and_change_nothing(client, l
 
 
 def test_lists_filter_and_page_without_growing_queries(client, login_as, db, app):
-    ids = world.build()
+    world.build()
     login_as("viewer")
     text = client.get("/foerderung/antraege/?status=bewilligt").get_data(as_text=True)
-    assert "Bewilligter Antrag" in text and "Antrag Sozialplanung" not in text.replace("Bewilligter Antrag Sozialplanung", "")
+    assert "Bewilligter Antrag" in text and "Antrag Sozialplanung" not in text.replace(
+        "Bewilligter Antrag Sozialplanung", ""
+    )
     text = client.get("/foerderung/haushalt/?state=gesperrt").get_data(as_text=True)
     assert "Zielsetzung" in text and "Eigenanteil Sozialplanung" not in text
     text = client.get("/foerderung/?von=2028").get_data(as_text=True)
@@ -186,4 +204,7 @@ def test_a_deleted_programme_call_and_empty_line_leave_no_deadline(client, login
     response = client.post(f"/foerderung/aufrufe/{ids['call_id']}/loeschen", follow_redirects=True)
     assert "gibt es Anträge" in response.get_data(as_text=True)
     assert _count(BudgetAllocation) == 1
-    assert _db.session.get(FundingApplication, ids["application_id"]).status == ApplicationStatus.VORBEREITUNG
+    assert (
+        _db.session.get(FundingApplication, ids["application_id"]).status
+        == ApplicationStatus.VORBEREITUNG
+    )
