@@ -103,6 +103,12 @@ def generate_meetings(scale: Scale) -> dict[str, int]:
     return generate_(scale)
 
 
+def generate_funding(scale: Scale) -> dict[str, int]:
+    from bench.funding import generate as generate_
+
+    return generate_(scale)
+
+
 # Later domains append theirs (areas, indicators, observations, measures, meetings, ...).
 GENERATORS: list[Callable[[Scale], dict[str, int]]] = [
     generate_accounts,
@@ -110,6 +116,7 @@ GENERATORS: list[Callable[[Scale], dict[str, int]]] = [
     generate_process,
     generate_monitoring,
     generate_meetings,
+    generate_funding,
 ]
 
 

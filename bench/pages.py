@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.extensions import db
 
@@ -198,7 +198,62 @@ def _pages() -> list[BenchPage]:
         BenchPage("measure page (participant)", _justified_measure(), "participant"),
         BenchPage("measure form", _justified_measure("/bearbeiten")),
         BenchPage("lookup, measures", "/suche/massnahmen?q=ma%C3%9Fnahme+0001", "planner"),
+        # funding (issue 10)
+        BenchPage("funding overview", "/foerderung/"),
+        BenchPage("funding overview (viewer)", "/foerderung/", "viewer"),
+        BenchPage("funding overview, years", "/foerderung/?von=2022&bis=2025"),
+        BenchPage("programme page", _busiest_programme()),
+        BenchPage("applications", "/foerderung/antraege/"),
+        BenchPage(
+            "applications, filtered", "/foerderung/antraege/?status=bewilligt&year=2024&q=antrag"
+        ),
+        BenchPage("application page", _granted_application()),
+        BenchPage("application page (viewer)", _granted_application(), "viewer"),
+        BenchPage("application form", _granted_application("/bearbeiten")),
+        BenchPage("budget lines", "/foerderung/haushalt/"),
+        BenchPage("budget lines, blocked", "/foerderung/haushalt/?state=gesperrt&year=2024"),
+        BenchPage("budget line page", _blocked_line()),
+        BenchPage("measures without funding", "/foerderung/massnahmen-ohne-finanzierung"),
+        BenchPage("lookup, applications", "/suche/foerderantraege?q=antrag+0001", "planner"),
     ]
+
+
+def _busiest_programme() -> Callable[[], str]:
+    def url() -> str:
+        from planner.funding.models import FundingApplication
+
+        stmt = (select(FundingApplication.programme_id).group_by(FundingApplication.programme_id)
+                .order_by(func.count().desc(), FundingApplication.programme_id))  # fmt: skip
+        return f"/foerderung/programme/{db.session.scalar(stmt.limit(1))}"
+
+    return url
+
+
+def _granted_application(suffix: str = "") -> Callable[[], str]:
+    """The newest granted application with its duties, measures and a budget line."""
+
+    def url() -> str:
+        from planner.funding.models import BudgetLine, FundingApplication
+
+        stmt = (select(FundingApplication.id)
+                .join(BudgetLine, BudgetLine.application_id == FundingApplication.id)
+                .where(FundingApplication.status == "bewilligt")
+                .order_by(FundingApplication.id.desc()))  # fmt: skip
+        return f"/foerderung/antraege/{db.session.scalar(stmt.limit(1))}{suffix}"
+
+    return url
+
+
+def _blocked_line() -> Callable[[], str]:
+    def url() -> str:
+        from planner.funding.models import BudgetLine
+
+        stmt = (
+            select(BudgetLine.id).where(BudgetLine.blocked.is_(True)).order_by(BudgetLine.id.desc())
+        )
+        return f"/foerderung/haushalt/{db.session.scalar(stmt.limit(1))}"
+
+    return url
 
 
 PAGES = _pages

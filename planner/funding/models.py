@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -425,7 +426,7 @@ class BudgetLine(Audited, TimestampMixin, db.Model):
     amount: Mapped[Decimal] = mapped_column(Money())
     purpose: Mapped[str] = mapped_column(String(300))
     cost_centre: Mapped[str | None] = mapped_column(String(200))
-    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     block_condition: Mapped[str | None] = mapped_column(String(1000))
     lift_body_id: Mapped[int | None] = mapped_column(
         ForeignKey("bodies.id", ondelete="RESTRICT"), index=True

@@ -31,6 +31,7 @@ from tests.factories import (
     ResolutionFactory,
     UserFactory,
 )
+from tests.funding import world as funding_world
 from tests.meetings import world as meetings_world
 from tests.monitoring import world as monitoring_world
 from tests.routes import route_value
@@ -142,6 +143,19 @@ BASELINE = {
     "text": "Fuzz-Text",
     "percent": "50",
     "duration": "30",
+    "total_costs": "100.000,00",
+    "requested": "75.000,00",
+    "granted": "",
+    "amount": "1.000,00",
+    "purpose": "Fuzz-Zweck",
+    "year": "2027",
+    "on": "2026-06-01",
+    "closes_on": "2027-01-31",
+    "lifted_on": "2026-01-01",
+    "planned": "10",
+    "spent": "0",
+    "own_share_percent": "20",
+    "max_amount": "75000",
 }
 EXTRA_KEYS = ["page", "q", "jahr", "monat", "art", "datum", "next", "endpoint", "_method",
               "_external", "_anchor", "revoke", "format"]  # fmt: skip
@@ -202,6 +216,7 @@ def test_no_input_gives_a_server_error(app, db, client, role):
     )
     monitoring = monitoring_world.build(org)
     monitoring.update(meetings_world.build(org, monitoring))
+    monitoring.update(funding_world.build(org))
     _db.session.commit()
     names = field_names()
     ids = {"deadline_id": own.id, "user_id": None, "token": "x", "action": "erledigt", **monitoring}
