@@ -76,7 +76,9 @@ class CallForm(Form):
     title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED), Length(max=200)],
                         description=_l("z. B. Aufruf 2018"))  # fmt: skip
     year = _year_field(_l("Förderjahr"), required=True)
-    module = SelectField(_l("Modul"), validators=[Optional()], choices=[], validate_choice=True)
+    # not named like the model's attributes: a form filled from an object would take the
+    # module itself where the request left the field out
+    modul = SelectField(_l("Modul"), validators=[Optional()], choices=[], validate_choice=True)
     opens_on = DateField(_l("Antragstellung ab"), validators=[Optional()])
     closes_on = DateField(_l("Einreichungsschluss"), validators=[DataRequired(REQUIRED)],
                           description=_l("Steht als Förderfrist im Kalender."))  # fmt: skip
@@ -93,8 +95,8 @@ class ApplicationForm(Form):
     title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED), Length(max=300)])
     applicant = LookupField(_l("Antragsteller"), validators=[DataRequired(REQUIRED)],
                             lookup="organisationen")  # fmt: skip
-    module = SelectField(_l("Modul"), validators=[Optional()], choices=[], validate_choice=True)
-    call = SelectField(_l("Aufruf"), validators=[Optional()], choices=[], validate_choice=True)
+    modul = SelectField(_l("Modul"), validators=[Optional()], choices=[], validate_choice=True)
+    aufruf = SelectField(_l("Aufruf"), validators=[Optional()], choices=[], validate_choice=True)
     year = _year_field(_l("Förderjahr"), description=_l("Leer: das Förderjahr des Aufrufs"))
     total_costs = _amount(_l("Gesamtausgaben (zuwendungsfähig)"), required=True)
     requested = _amount(_l("Beantragte Förderung"), required=True,

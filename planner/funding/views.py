@@ -220,15 +220,15 @@ def call_form(programme_id: int | None = None, call_id: int | None = None):
     call = db.get_or_404(FundingCall, call_id) if call_id else None
     programme = call.programme if call else _programme_or_404(programme_id)
     form = CallForm(obj=call)
-    form.module.choices = options(
+    form.modul.choices = options(
         [("", _("– alle Module –")), *((m.id, m.name) for m in services.modules_of(programme.id))]
     )
     if call and request.method == "GET":
-        form.module.data = str(call.module_id or "")
+        form.modul.data = str(call.module_id or "")
     if form.validate_on_submit():
         data = services.CallData(
             title=form.title.data, year=form.year.data, closes_on=form.closes_on.data,
-            opens_on=form.opens_on.data, module_id=int(form.module.data) if form.module.data else None,
+            opens_on=form.opens_on.data, module_id=int(form.modul.data) if form.modul.data else None,
             notes=form.notes.data,
         )  # fmt: skip
         ok, _x = commit_or_show(
@@ -335,8 +335,8 @@ def _application_data(
     return services.ApplicationData(
         programme_id=programme.id, applicant_id=form.applicant.chosen_id, title=form.title.data,
         year=form.year.data, total_costs=form.total_costs.data, requested=form.requested.data,
-        module_id=int(form.module.data) if form.module.data else None,
-        call_id=int(form.call.data) if form.call.data else None,
+        module_id=int(form.modul.data) if form.modul.data else None,
+        call_id=int(form.aufruf.data) if form.aufruf.data else None,
         reference=form.reference.data, responsible_id=form.responsible.chosen_id,
         notes=form.notes.data, measure_ids=form.measures.ids, step_ids=form.steps.ids,
     )  # fmt: skip
@@ -359,17 +359,17 @@ def application_form(application_id: int | None = None):
     else:
         programme = app.programme
     form = ApplicationForm(obj=app)
-    form.module.choices = options(
+    form.modul.choices = options(
         [("", _("– keines –")), *((m.id, m.name) for m in services.modules_of(programme.id))]
     )
-    form.call.choices = options(
+    form.aufruf.choices = options(
         [("", _("– keiner –")), *((c.id, f"{c.title} (Einreichung bis {c.closes_on:%d.%m.%Y})")
                                   for c in services.calls_of(programme.id))]
     )  # fmt: skip
     if app and request.method == "GET":
         form.applicant.data = app.applicant.name
-        form.module.data = str(app.module_id or "")
-        form.call.data = str(app.call_id or "")
+        form.modul.data = str(app.module_id or "")
+        form.aufruf.data = str(app.call_id or "")
         form.total_costs.data = money_input(app.total_costs)
         form.requested.data = money_input(app.requested)
         form.responsible.data = person_label(app.responsible) if app.responsible else ""

@@ -40,8 +40,8 @@ def test_a_planner_files_an_application_for_a_measure_records_the_grant_and_lift
     form = client.get(url).get_data(as_text=True)
     assert "Sozialplanerstelle Sozialplanung (Nr." in form  # the measure is preset
     response = client.post(url, data={
-        "title": "Zweiter Antrag", "applicant": "Kreis Beispiel", "module": str(ids["module_id"]),
-        "call": str(ids["call_id"]), "year": "", "total_costs": "90.000,00",
+        "title": "Zweiter Antrag", "applicant": "Kreis Beispiel", "modul": str(ids["module_id"]),
+        "aufruf": str(ids["call_id"]), "year": "", "total_costs": "90.000,00",
         "requested": "72.000,00", "measures": f"Sozialplanerstelle Sozialplanung (Nr. {ids['measure_id']})",
     })  # fmt: skip
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -101,7 +101,7 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(client, login_as
         ({"year": "1800"}, "year", "1990"),
     ]
     for changes, field, message in cases:
-        data = {"title": "Schlecht", "applicant": "Kreis Beispiel", "module": str(ids["module_id"]),
+        data = {"title": "Schlecht", "applicant": "Kreis Beispiel", "modul": str(ids["module_id"]),
                 "year": "2027", "total_costs": "100000", "requested": "75000", **changes}  # fmt: skip
         response = client.post(url, data=data)
         text = response.get_data(as_text=True)
