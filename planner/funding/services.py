@@ -224,6 +224,7 @@ def save_programme(programme: FundingProgramme | None, data: ProgrammeData) -> F
     programme.notes = _text(data.notes)
     programme.responsible_id = data.responsible_id
     flush_or_raise(NameTaken(_("Ein Förderprogramm „%(name)s“ gibt es schon.", name=name)))
+    db.session.expire(programme, ["funder", "responsible"])
     for call in calls_of(programme.id):
         _sync_call(call)  # the programme's name and responsible person are in the deadline
     return programme
@@ -519,6 +520,7 @@ def save_application(app: FundingApplication | None, data: ApplicationData) -> F
     else:
         _apply_application(app, data)
     db.session.flush()
+    db.session.expire(app, ["programme", "module", "call", "applicant", "responsible"])
     _set_links(app, data)
     _sync_obligations(app)
     return app
@@ -637,12 +639,16 @@ def _grant(app: FundingApplication, status: ApplicationStatus, change: StatusCha
     start, end = _day(change.period_start), _day(change.period_end)
     if start and end and end < start:
         raise DateError(_("Der Bewilligungszeitraum endet vor seinem Beginn."))
+    if start or end or app.period_start is None:
+        start = start or app.period_start or on
+        end = end or app.period_end or _year_end(start)
+        if end < start:
+            raise DateError(_("Der Bewilligungszeitraum endet vor seinem Beginn (%(d)s).",
+                              d=f"{start:%d.%m.%Y}"))  # fmt: skip
+        app.period_start, app.period_end = start, end
     app.granted = granted
     if change.authority_id is not None:
         app.authority_id = change.authority_id
-    if start or end or app.period_start is None:
-        app.period_start = start or app.period_start or on
-        app.period_end = end or app.period_end or _year_end(app.period_start)
     db.session.flush()
     if not db.session.scalar(select(exists().where(GrantObligation.application_id == app.id))):
         for kind, title, due in default_obligations(app.decided_on or on, app.period_start,
@@ -667,7 +673,7 @@ def default_obligations(decided_on: date, start: date, end: date
     the start of the measure, the first payment request a month into it (money is requested
     for what falls due within two months), an interim report four months after each budget
     year the period spans, the proof of use at the end of the sixth month after the period."""
-    start = max(start, decided_on) if start < decided_on else start
+    start = max(start, decided_on)  # a period begun before the notice: duties from the notice on
     rows = [
         (ObligationKind.BEGINN, _("Beginn der Maßnahme"), start),
         (ObligationKind.MITTELABRUF, _("Erster Mittelabruf"), min(start + timedelta(days=30), end)),
@@ -753,6 +759,11 @@ class ApplicationFilter:
 
 
 def application_page(filters: ApplicationFilter, page: int, per_page: int = 50) -> Page:
+    return paginate(filtered_applications(filters), page, per_page)
+
+
+def filtered_applications(filters: ApplicationFilter):
+    """The applications of the filters, the most recently changed first."""
     stmt = select(FundingApplication).options(
         joinedload(FundingApplication.programme), joinedload(FundingApplication.applicant)
     )
@@ -768,8 +779,7 @@ def application_page(filters: ApplicationFilter, page: int, per_page: int = 50) 
         stmt = stmt.where(
             func.lower(FundingApplication.title).like(like_pattern(filters.text), escape="\\")
         )
-    stmt = stmt.order_by(FundingApplication.updated_at.desc(), FundingApplication.id.desc())
-    return paginate(stmt, page, per_page)
+    return stmt.order_by(FundingApplication.updated_at.desc(), FundingApplication.id.desc())
 
 
 def get_application(application_id: int) -> FundingApplication | None:
@@ -1070,6 +1080,11 @@ class BudgetFilter:
 
 
 def budget_page(filters: BudgetFilter, page: int, per_page: int = 50) -> Page:
+    return paginate(filtered_budget_lines(filters), page, per_page)
+
+
+def filtered_budget_lines(filters: BudgetFilter):
+    """The budget lines of the filters, the latest years first."""
     stmt = select(BudgetLine).options(joinedload(BudgetLine.application))
     if filters.year:
         stmt = stmt.where(BudgetLine.year == filters.year)
@@ -1083,7 +1098,7 @@ def budget_page(filters: BudgetFilter, page: int, per_page: int = 50) -> Page:
         stmt = stmt.where(
             func.lower(BudgetLine.purpose).like(like_pattern(filters.text), escape="\\")
         )
-    return paginate(stmt.order_by(BudgetLine.year.desc(), BudgetLine.id.desc()), page, per_page)
+    return stmt.order_by(BudgetLine.year.desc(), BudgetLine.id.desc())
 
 
 def budget_lines_for_measure(measure_id: int, limit: int = 20) -> list[BudgetAllocation]:

@@ -12,15 +12,15 @@ from flask_login import current_user
 from planner.accounts.lookups import person_label
 from planner.core.forms import Form, options
 from planner.core.money import money_input
-from planner.core.permissions import Permission, requires
+from planner.core.permissions import Permission, can, requires
 from planner.core.transaction import commit_or_show
 from planner.core.urls import id_arg, page_arg
-from planner.core.views import delete_or_explain, form_page
+from planner.core.views import delete_or_explain, download, form_page
 from planner.deadlines.services import today_in_berlin
 from planner.extensions import db
 from planner.files.forms import FileUploadForm
 from planner.files.services import files_of
-from planner.funding import bp, services
+from planner.funding import bp, services, transfer
 from planner.funding.forms import (
     AllocationForm,
     ApplicationFilterForm,
@@ -53,6 +53,8 @@ from planner.process import services as process
 from planner.process.lookups import step_label
 
 FILE_OWNER = "funding_application"
+MIMETYPES = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # fmt: skip
 
 
 def _query() -> str:
@@ -75,21 +77,15 @@ def overview():
         "funding/overview.html", form=form,
         overview=services.overview(year_from, year_to),
         upcoming=services.upcoming_deadlines(current_user, today),
-        unfunded=services.unfunded_measures(10) if current_user_sees_measures() else [],
+        unfunded=services.unfunded_measures(10) if can(Permission.MEASURES_VIEW) else [],
         today=today,
     )  # fmt: skip
-
-
-def current_user_sees_measures() -> bool:
-    from planner.core.permissions import can
-
-    return can(Permission.MEASURES_VIEW)
 
 
 @bp.route("/foerderung/massnahmen-ohne-finanzierung")
 @requires(Permission.FUNDING_VIEW)
 def unfunded():
-    if not current_user_sees_measures():
+    if not can(Permission.MEASURES_VIEW):
         abort(403)
     return render_template("funding/unfunded.html", measures=services.unfunded_measures(200))
 
@@ -273,18 +269,31 @@ def _to_application(application_id: int, anchor: str = "") -> str:
     return url_for("funding.application_detail", application_id=application_id) + anchor
 
 
+def _application_filters() -> tuple[ApplicationFilterForm, services.ApplicationFilter]:
+    form = ApplicationFilterForm(request.args, meta={"csrf": False})
+    if not form.validate():
+        return form, services.ApplicationFilter()
+    return form, services.ApplicationFilter(
+        programme_id=form.programm.data, status=form.status.data or None, year=form.year.data,
+        applicant_id=form.applicant.chosen_id, text=(form.q.data or "").strip() or None,
+    )  # fmt: skip
+
+
 @bp.route("/foerderung/antraege/")
 @requires(Permission.FUNDING_VIEW)
 def application_list():
-    form = ApplicationFilterForm(request.args, meta={"csrf": False})
-    filters = services.ApplicationFilter()
-    if form.validate():
-        filters = services.ApplicationFilter(
-            programme_id=form.programm.data, status=form.status.data or None, year=form.year.data,
-            applicant_id=form.applicant.chosen_id, text=(form.q.data or "").strip() or None,
-        )  # fmt: skip
+    form, filters = _application_filters()
     page = services.application_page(filters, page_arg())
     return render_template("funding/application_list.html", form=form, page=page, query=_query())
+
+
+@bp.route("/foerderung/antraege/export.<any(csv, xlsx):kind>")
+@requires(Permission.FUNDING_VIEW)
+def application_export(kind: str):
+    _form, filters = _application_filters()
+    return download(
+        transfer.export_applications(filters, kind), f"foerderantraege.{kind}", MIMETYPES[kind]
+    )
 
 
 @bp.route("/foerderung/antraege/<id:application_id>")
@@ -498,17 +507,30 @@ def _to_line(line_id: int, anchor: str = "") -> str:
     return url_for("funding.budget_detail", line_id=line_id) + anchor
 
 
+def _budget_filters() -> tuple[BudgetFilterForm, services.BudgetFilter]:
+    form = BudgetFilterForm(request.args, meta={"csrf": False})
+    if not form.validate():
+        return form, services.BudgetFilter()
+    return form, services.BudgetFilter(year=form.year.data, state=form.state.data or None,
+                                       text=(form.q.data or "").strip() or None)  # fmt: skip
+
+
 @bp.route("/foerderung/haushalt/")
 @requires(Permission.FUNDING_VIEW)
 def budget_list():
-    form = BudgetFilterForm(request.args, meta={"csrf": False})
-    filters = services.BudgetFilter()
-    if form.validate():
-        filters = services.BudgetFilter(year=form.year.data, state=form.state.data or None,
-                                        text=(form.q.data or "").strip() or None)  # fmt: skip
+    form, filters = _budget_filters()
     page = services.budget_page(filters, page_arg())
     return render_template("funding/budget_list.html", form=form, page=page,
-                           labels=BUDGET_STATE_LABELS)  # fmt: skip
+                           labels=BUDGET_STATE_LABELS, query=_query())  # fmt: skip
+
+
+@bp.route("/foerderung/haushalt/export.<any(csv, xlsx):kind>")
+@requires(Permission.FUNDING_VIEW)
+def budget_export(kind: str):
+    _form, filters = _budget_filters()
+    return download(
+        transfer.export_budget_lines(filters, kind), f"haushaltsansaetze.{kind}", MIMETYPES[kind]
+    )
 
 
 @bp.route("/foerderung/haushalt/<id:line_id>")

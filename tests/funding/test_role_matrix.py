@@ -27,6 +27,8 @@ PAGES = {
     "/foerderung/aufrufe/{call_id}/bearbeiten": P.DOMAIN_EDIT,
     "/foerderung/antraege/": P.FUNDING_VIEW,
     "/foerderung/antraege/?status=bewilligt&year=2027&q=antrag": P.FUNDING_VIEW,
+    "/foerderung/antraege/export.csv?status=bewilligt": P.FUNDING_VIEW,
+    "/foerderung/haushalt/export.xlsx": P.FUNDING_VIEW,
     "/foerderung/antraege/neu": P.DOMAIN_EDIT,
     "/foerderung/antraege/neu?programm={programme_id}&massnahme={measure_id}": P.DOMAIN_EDIT,
     "/foerderung/antraege/{application_id}": P.FUNDING_VIEW,

@@ -148,6 +148,9 @@ def test_a_grant_is_at_most_the_request_and_less_is_partial(db):
     with pytest.raises(services.GrantError, match="teilweise bewilligt"):
         services.change_status(app, services.StatusChange("bewilligt", date(2026, 6, 1),
                                                           granted="60000"), TODAY)  # fmt: skip
+    with pytest.raises(services.DateError, match="endet vor seinem Beginn"):
+        services.change_status(app, services.StatusChange("bewilligt", date(2026, 6, 1),
+                                                          period_end=date(2020, 1, 1)), TODAY)  # fmt: skip
     with pytest.raises(services.GrantError, match="bewilligten Betrag"):
         services.change_status(app, services.StatusChange("teilweise_bewilligt", date(2026, 6, 1)),
                                TODAY)  # fmt: skip

@@ -208,3 +208,23 @@ def test_a_deleted_programme_call_and_empty_line_leave_no_deadline(client, login
         _db.session.get(FundingApplication, ids["application_id"]).status
         == ApplicationStatus.VORBEREITUNG
     )
+
+
+def test_lists_export_as_csv_and_xlsx_with_exact_amounts(client, login_as, db):
+    import io
+
+    from openpyxl import load_workbook
+
+    world.build()
+    login_as("viewer")
+    csv = client.get("/foerderung/antraege/export.csv?status=bewilligt")
+    text = csv.get_data().decode("utf-8-sig")
+    assert csv.headers["Content-Disposition"].endswith('foerderantraege.csv"')
+    lines = text.splitlines()
+    assert lines[0].startswith("nr;titel;programm") and len(lines) == 2
+    assert ";50000,00;40000,00;40000,00;10000,00;" in lines[1]
+    xlsx = client.get("/foerderung/haushalt/export.xlsx?state=gesperrt")
+    sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
+    rows = list(sheet.values)
+    assert rows[0][:5] == ("nr", "jahr", "zweck", "kostenstelle", "betrag_eur")
+    assert len(rows) == 2 and rows[1][4] == 70000 and rows[1][5] == "gesperrt"
