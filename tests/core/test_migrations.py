@@ -106,7 +106,14 @@ def test_postgresql_gets_the_trigram_index_of_the_title_search(migrated_app):
         if _db.engine.dialect.name != "postgresql":
             pytest.skip("the trigram index exists on PostgreSQL only")
         names = {i["name"] for i in inspect(_db.engine).get_indexes("deadlines")}
-        for table in ("persons", "organisations", "areas", "measures"):
+        for table in (
+            "persons",
+            "organisations",
+            "areas",
+            "measures",
+            "funding_programmes",
+            "funding_applications",
+        ):
             names |= {i["name"] for i in inspect(_db.engine).get_indexes(table)}
     assert "ix_deadlines_title_trgm" in names
     # the migrations create every trigram index the models declare (and create_all makes)
