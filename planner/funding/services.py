@@ -36,7 +36,7 @@ from planner.core.money import CENT, MoneyError, parse_money
 from planner.core.pagination import Page, paginate
 from planner.core.transaction import DomainError, flush_or_raise
 from planner.deadlines import services as deadlines
-from planner.deadlines.models import DeadlineKind
+from planner.deadlines.models import DeadlineKind, DeadlineState
 from planner.extensions import db
 from planner.funding.models import (
     TRANSITIONS,
@@ -586,6 +586,7 @@ def change_status(app: FundingApplication, change: StatusChange, today: date) ->
                               d=f"{app.decided_on:%d.%m.%Y}"))  # fmt: skip
         if app.status == ApplicationStatus.VORBEREITUNG:
             app.submitted_on = on
+            _call_met(app)
         app.decided_on, app.granted = None, None  # contested: decided anew
     elif status == ApplicationStatus.ZURUECKGEZOGEN:
         if app.submitted_on and on < app.submitted_on:
@@ -603,6 +604,15 @@ def change_status(app: FundingApplication, change: StatusChange, today: date) ->
     db.session.flush()
     _sync_obligations(app)
     return proposed
+
+
+def _call_met(app: FundingApplication) -> None:
+    """Filed to a call: the call's closing date is met (done in the calendar, not late)."""
+    if app.call_id is None:
+        return
+    for deadline in deadlines.states_of(CALL_OWNER, [app.call_id]).values():
+        if deadline.state == DeadlineState.OFFEN:
+            deadlines.mark_done(deadline, None)
 
 
 def _check_decision_date(app: FundingApplication, on: date) -> None:

@@ -123,6 +123,9 @@ def test_status_moves_one_step_at_a_time_with_dates(db):
         services.change_status(app, services.StatusChange("eingereicht", None), TODAY)
     services.change_status(app, services.StatusChange("eingereicht", date(2026, 5, 1)), TODAY)
     assert app.submitted_on == date(2026, 5, 1)
+    call_deadline = _db.session.scalar(select(Deadline).where(
+        Deadline.owner_type == "funding_call", Deadline.owner_id == ids["call_id"]))  # fmt: skip
+    assert call_deadline.state == DeadlineState.ERLEDIGT  # the call's closing date is met
     with pytest.raises(services.DateError, match="vor der Einreichung"):
         services.change_status(app, services.StatusChange("abgelehnt", date(2026, 4, 1)), TODAY)
     services.change_status(app, services.StatusChange("abgelehnt", date(2026, 6, 1)), TODAY)
