@@ -5,7 +5,7 @@ that sums in SQL never drift the way SQLite's floating NUMERIC would), read and 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import BigInteger
@@ -46,31 +46,37 @@ class Money(TypeDecorator):
         return self
 
 
-def parse_money(text, *, allow_zero: bool = True) -> Decimal | None:
-    """ "12.500,50", "12500.5", "70.000 €" -> Decimal("12500.50"); empty -> None.
+_PLAIN = re.compile(r"^\d+([.,]\d+)?$")  # 12500 12500,5 12500.5
+_GERMAN = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")  # 12.500 12.500,50
 
-    Refused with a German message: what is no amount, a negative one, more than cents, an
-    absurd size.
+
+def parse_money(text, *, allow_zero: bool = True) -> Decimal | None:
+    """ "12.500,50", "12 500,50 €", "12500.5" -> Decimal("12500.50"); empty -> None.
+
+    Refused with a German message: what is no amount (letters, "1e5", "12,500.00"), a negative
+    one, more than cents, an absurd size.
     """
     if text is None or (isinstance(text, str) and not text.strip()):
         return None
     if isinstance(text, Decimal | int):
         value = Decimal(text)
     else:
-        raw = str(text).strip().replace("€", "").replace("EUR", "").replace(" ", "")
-        raw = raw.replace("\u00a0", "").strip()
-        if "," in raw or _THOUSANDS.match(raw):  # "12.500,50" and "1.000" are German
-            raw = raw.replace(".", "").replace(",", ".")
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
+        raw = str(text).replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
+        negative = raw.startswith("-")
+        digits = raw[1:] if negative else raw
+        if _GERMAN.match(digits) or _THOUSANDS.match(digits):
+            digits = digits.replace(".", "").replace(",", ".")
+        elif _PLAIN.match(digits):
+            digits = digits.replace(",", ".")
+        else:
             raise MoneyError(
                 _("„%(text)s“ ist kein Betrag. Beispiel: 12.500,00", text=str(text)[:40])
-            ) from None
+            )
+        value = -Decimal(digits) if negative else Decimal(digits)
     if not value.is_finite():
         raise MoneyError(_("Bitte geben Sie einen Betrag an."))
     if value < 0:
-        raise MoneyError(_("Ein Betrag ist nicht negativ."))
+        raise MoneyError(_("Ein Betrag darf nicht negativ sein."))
     if value == 0 and not allow_zero:
         raise MoneyError(_("Der Betrag muss größer als 0 sein."))
     if value > MAX_MONEY:
@@ -81,5 +87,9 @@ def parse_money(text, *, allow_zero: bool = True) -> Decimal | None:
 
 
 def money_input(value: Decimal | None) -> str:
-    """The value as it is typed back into a form: "12500,50"."""
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
+    """The value as it is typed back into a form: "12.500,50"."""
+    if value is None:
+        return ""
+    from babel import numbers
+
+    return numbers.format_decimal(value, format="#,##0.00", locale="de_DE")

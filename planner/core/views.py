@@ -67,7 +67,9 @@ def saved_upload(storage) -> Path:
 
 def download(body, filename: str, mimetype: str, *, private: bool = False) -> Response:
     """A file to save (CSV, XLSX, JSON): ``private`` ones are never cached."""
-    response = Response(body, mimetype=mimetype)
+    # a mimetype that names its charset is the whole content type (no second "; charset=")
+    response = (Response(body, content_type=mimetype) if "charset=" in mimetype
+                else Response(body, mimetype=mimetype))  # fmt: skip
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     if private:
         response.headers["Cache-Control"] = "no-store"

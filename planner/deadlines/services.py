@@ -596,18 +596,34 @@ def my_deadlines(user: User, today: date, limit: int = 8) -> tuple[list[Deadline
     return list(db.session.scalars(_with_details(stmt))), overdue or 0
 
 
-def upcoming_for_all(
-    user: User, today: date, limit: int = 8, kind: DeadlineKind | None = None
-) -> list[Deadline]:
+def upcoming_for_all(user: User, today: date, limit: int = 8) -> list[Deadline]:
     stmt = (
         select(Deadline)
         .where(Deadline.state == DeadlineState.OFFEN, Deadline.due_date >= today)
         .order_by(Deadline.due_date, Deadline.id)
         .limit(limit)
     )
-    if kind is not None:
-        stmt = stmt.where(Deadline.kind == kind)
     return list(db.session.scalars(_with_details(_visible(stmt, user))))
+
+
+def open_of_owners(
+    owner_types: list[str], kind: DeadlineKind, today: date, limit: int = 10
+) -> tuple[list[Deadline], list[Deadline]]:
+    """The open deadlines of some kinds of owner (all of one deadline kind): the overdue ones,
+    latest first, and the coming ones, earliest first (for the domain that owns them: it
+    decides who sees its list)."""
+    stmt = select(Deadline).where(
+        Deadline.kind == kind, Deadline.state == DeadlineState.OFFEN,
+        Deadline.owner_type.in_(owner_types), Deadline.deleted_at.is_(None),
+    )  # fmt: skip
+    overdue = db.session.scalars(
+        stmt.where(Deadline.due_date < today)
+        .order_by(Deadline.due_date.desc(), Deadline.id.desc()).limit(limit)
+    )  # fmt: skip
+    coming = db.session.scalars(
+        stmt.where(Deadline.due_date >= today).order_by(Deadline.due_date, Deadline.id).limit(limit)
+    )
+    return list(overdue), list(coming)
 
 
 # a rolling window, as calendar servers publish: one year back, two years ahead

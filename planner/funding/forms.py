@@ -17,6 +17,9 @@ from planner.funding.models import OBLIGATION_LABELS, STATUS_LABELS, YEAR_MAX, Y
 
 REQUIRED = _l("Bitte füllen Sie dieses Feld aus.")
 AMOUNT_HINT = _l("in Euro, z. B. 75.000,00")
+SEVERAL_TITLES = _l("Mehrere durch Komma trennen; tippen Sie einen Teil des Titels, passende "
+                    "Einträge werden vorgeschlagen.")  # fmt: skip
+TITLE_HINT = _l("Tippen Sie einen Teil des Titels; passende Einträge werden vorgeschlagen.")
 
 
 def _year_field(label, required=False, **kw):
@@ -106,16 +109,16 @@ class ApplicationForm(Form):
     responsible = LookupField(_l("Zuständig (erhält die Erinnerungen an die Fristen)"),
                               validators=[Optional()], lookup="personen")  # fmt: skip
     measures = LookupField(_l("Finanzierte Maßnahmen"), validators=[Optional()],
-                           lookup="massnahmen", multiple=True)  # fmt: skip
+                           lookup="massnahmen", multiple=True, description=SEVERAL_TITLES)  # fmt: skip
     steps = LookupField(_l("Finanzierte Prozessschritte"), validators=[Optional()],
-                        lookup="schritte", multiple=True)  # fmt: skip
+                        lookup="schritte", multiple=True, description=SEVERAL_TITLES)  # fmt: skip
     notes = TextAreaField(_l("Anmerkungen"), validators=[Optional(), Length(max=10_000)])
 
 
 class StatusForm(Form):
     status = SelectField(_l("Neuer Status"), choices=options(STATUS_LABELS.items()),
                          validators=[DataRequired(REQUIRED)], validate_choice=False)  # fmt: skip
-    on = DateField(_l("Datum"), validators=[DataRequired(REQUIRED)],
+    on = DateField(_l("Datum"), validators=[Optional()],
                    description=_l("Der Einreichung, des Bescheids oder der Rücknahme"))  # fmt: skip
     granted = _amount(_l("Bewilligter Betrag"),
                       description=_l("Nur bei einer Bewilligung; leer: der beantragte Betrag"))  # fmt: skip
@@ -150,8 +153,9 @@ class BudgetLineForm(Form):
                             lookup="gremien")  # fmt: skip
     application = LookupField(_l("Förderantrag, dessen Bewilligung die Bedingung ist"),
                               validators=[Optional()], lookup="foerderantraege",
-                              description=_l("Mit der Bewilligung schlägt Planner vor, die Sperre "
-                                             "aufzuheben, und legt den Schritt für den Beschluss an."))  # fmt: skip
+                              description=_l("Tippen Sie einen Teil des Titels. Mit der Bewilligung "
+                                             "schlägt Planner vor, die Sperre aufzuheben, und legt "
+                                             "den Schritt für den Beschluss an."))  # fmt: skip
     plan = SelectField(_l("Planungsprozess für diesen Schritt"), validators=[Optional()],
                           choices=[], validate_choice=True)  # fmt: skip
     notes = TextAreaField(_l("Anmerkungen"), validators=[Optional(), Length(max=10_000)])
@@ -159,18 +163,24 @@ class BudgetLineForm(Form):
 
 class LiftForm(Form):
     lifted_on = DateField(_l("Aufgehoben am"), validators=[DataRequired(REQUIRED)])
-    resolution = LookupField(_l("Beschluss"), validators=[Optional()], lookup="beschluesse")
+    resolution = LookupField(_l("Beschluss"), validators=[Optional()], lookup="beschluesse",
+                             description=TITLE_HINT)  # fmt: skip
 
 
 class AllocationForm(Form):
-    measure = LookupField(_l("Maßnahme"), validators=[DataRequired(REQUIRED)], lookup="massnahmen")
+    measure = LookupField(_l("Maßnahme"), validators=[DataRequired(REQUIRED)], lookup="massnahmen",
+                          description=TITLE_HINT)  # fmt: skip
     planned = _amount(_l("Geplant"))
     spent = _amount(_l("Ausgegeben"), description=_l("Erst nach Aufhebung einer Sperre"))
 
 
 class ApplicationFilterForm(Form):
     q = SearchField(_l("Titel enthält"), validators=[Optional(), Length(max=100)])
-    programm = IntegerField(_l("Programm Nr."), validators=[Optional(), NumberRange(min=1)])
+    programm = IntegerField(
+        _l("Programm-Nr."),
+        validators=[Optional(), NumberRange(min=1)],
+        description=_l("Aus der Übersicht oder der Programmseite"),
+    )
     status = SelectField(_l("Status"), choices=options([("", _l("Alle")), *STATUS_LABELS.items()]),
                          validators=[Optional()])  # fmt: skip
     year = _year_field(_l("Förderjahr"))
@@ -189,6 +199,10 @@ class BudgetFilterForm(Form):
 class OverviewFilterForm(Form):
     von = _year_field(_l("Von (Jahr)"))
     bis = _year_field(_l("Bis (Jahr)"))
+
+    def validate_bis(self, field):
+        if field.data and self.von.data and field.data < self.von.data:
+            raise ValidationError(_("Das Bis-Jahr liegt vor dem Von-Jahr."))
 
 
 class ProgrammeFilterForm(Form):

@@ -221,13 +221,16 @@ S = ApplicationStatus
 TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.VORBEREITUNG: frozenset({S.EINGEREICHT, S.ZURUECKGEZOGEN}),
     S.EINGEREICHT: frozenset(
-        {S.VORBEREITUNG, S.BEWILLIGT, S.TEILWEISE, S.ABGELEHNT, S.ZURUECKGEZOGEN}
-    ),  # fmt: skip
-    S.BEWILLIGT: frozenset({S.TEILWEISE}),
-    S.TEILWEISE: frozenset({S.BEWILLIGT}),
+        {S.BEWILLIGT, S.TEILWEISE, S.ABGELEHNT, S.ZURUECKGEZOGEN, S.VORBEREITUNG}
+    ),
+    # a changed notice, a waiver (Verzicht), or a decision entered by mistake (back to filed)
+    S.BEWILLIGT: frozenset({S.TEILWEISE, S.ZURUECKGEZOGEN, S.EINGEREICHT}),
+    S.TEILWEISE: frozenset({S.BEWILLIGT, S.ZURUECKGEZOGEN, S.EINGEREICHT}),
     S.ABGELEHNT: frozenset({S.EINGEREICHT}),
     S.ZURUECKGEZOGEN: frozenset({S.VORBEREITUNG}),
 }
+# the order in which the next steps are offered: forward first
+FORWARD = [S.EINGEREICHT, S.BEWILLIGT, S.TEILWEISE, S.ABGELEHNT, S.ZURUECKGEZOGEN, S.VORBEREITUNG]
 
 application_measures = Table(
     "funding_application_measures",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 from flask_babel import gettext as _
@@ -39,6 +39,7 @@ from planner.deadlines import services as deadlines
 from planner.deadlines.models import DeadlineKind, DeadlineState
 from planner.extensions import db
 from planner.funding.models import (
+    FORWARD,
     TRANSITIONS,
     YEAR_MAX,
     YEAR_MIN,
@@ -102,17 +103,43 @@ class ResolutionError(FundingError):
     pass
 
 
-def _money(text, *, positive: bool = False) -> Decimal | None:
+class ModuleError(FundingError):
+    pass
+
+
+class CallError(FundingError):
+    pass
+
+
+class BlockError(FundingError):
+    pass
+
+
+class TotalCostsError(AmountError):
+    """The total costs are no amount (shown at that field)."""
+
+
+class PercentError(AmountError):
+    pass
+
+
+class SpentError(AmountError):
+    pass
+
+
+def _money(
+    text, *, positive: bool = False, error: type[AmountError] = AmountError
+) -> Decimal | None:
     try:
         return parse_money(text, allow_zero=not positive)
     except MoneyError as exc:
-        raise AmountError(str(exc)) from None
+        raise error(str(exc)) from None
 
 
-def _required_money(text, what: str) -> Decimal:
-    value = _money(text, positive=True)
+def _required_money(text, what: str, error: type[AmountError] = AmountError) -> Decimal:
+    value = _money(text, positive=True, error=error)
     if value is None:
-        raise AmountError(_("Bitte geben Sie %(what)s an.", what=what))
+        raise error(_("Bitte geben Sie %(what)s an.", what=what))
     return value
 
 
@@ -124,13 +151,13 @@ def parse_percent(text) -> Decimal | None:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise AmountError(
+        raise PercentError(
             _("„%(t)s“ ist kein Prozentsatz. Beispiel: 20", t=str(text)[:20])
         ) from None
     if not value.is_finite() or value < 0 or value > HUNDRED:
-        raise AmountError(_("Ein Eigenanteil liegt zwischen 0 und 100 %."))
+        raise PercentError(_("Der Eigenanteil muss zwischen 0 und 100 % liegen."))
     if value != value.quantize(CENT):
-        raise AmountError(_("Bitte höchstens zwei Nachkommastellen."))
+        raise PercentError(_("Bitte höchstens zwei Nachkommastellen."))
     return value.quantize(CENT)
 
 
@@ -203,8 +230,8 @@ def save_programme(programme: FundingProgramme | None, data: ProgrammeData) -> F
     last = _year(data.last_year) if data.last_year is not None else None
     if first and last and last < first:
         raise YearError(_("Die Laufzeit endet vor ihrem Beginn."))
-    max_amount = _money(data.max_amount, positive=True)
     percent = parse_percent(data.own_share_percent)
+    max_amount = _money(data.max_amount, positive=True)
     _organisation(data.funder_id, _("einen Fördergeber"))
     _user(data.responsible_id)
     taken = select(exists().where(func.lower(FundingProgramme.name) == name.lower(),
@@ -254,8 +281,8 @@ def save_module(programme: FundingProgramme, module: FundingModule | None,
     name = _text(data.name, 200)
     if not name:
         raise FundingError(_("Bitte geben Sie einen Namen an."))
-    max_amount = _money(data.max_amount, positive=True)
     percent = parse_percent(data.own_share_percent)
+    max_amount = _money(data.max_amount, positive=True)
     taken = NameTaken(_("Dieses Programm hat schon ein Modul „%(name)s“.", name=name))
     if db.session.scalar(select(exists().where(
         FundingModule.programme_id == programme.id, func.lower(FundingModule.name) == name.lower(),
@@ -310,7 +337,7 @@ def _sync_call(call: FundingCall) -> None:
         kind=DeadlineKind.FOERDERFRIST, due_date=call.closes_on,
         organisation=programme.funder,
         responsible_users=[programme.responsible] if programme.responsible else [],
-        notes=call.notes,
+        notes=call.notes, visible_to_all=False,
     )  # fmt: skip
 
 
@@ -458,16 +485,22 @@ def _apply_application(app: FundingApplication, data: ApplicationData) -> None:
         raise FundingError(_("Bitte wählen Sie ein Förderprogramm."))
     module = db.session.get(FundingModule, data.module_id) if data.module_id else None
     if data.module_id and (module is None or module.programme_id != programme.id):
-        raise FundingError(_("Bitte wählen Sie ein Modul dieses Programms."))
+        raise ModuleError(_("Bitte wählen Sie ein Modul dieses Programms."))
     call = db.session.get(FundingCall, data.call_id) if data.call_id else None
     if data.call_id and (call is None or call.programme_id != programme.id):
-        raise FundingError(_("Bitte wählen Sie einen Aufruf dieses Programms."))
+        raise CallError(_("Bitte wählen Sie einen Aufruf dieses Programms."))
     if call and call.module_id and module is None:
         module = call.module
     if call and call.module_id and module.id != call.module_id:
-        raise FundingError(_("Dieser Aufruf gilt dem Modul „%(m)s“.", m=call.module.name))
+        raise ModuleError(_("Dieser Aufruf gilt dem Modul „%(m)s“.", m=call.module.name))
+    if module is None and db.session.scalar(
+        select(exists().where(FundingModule.programme_id == programme.id))
+    ):
+        raise ModuleError(_("Bitte wählen Sie das Modul: seine Regel gilt für den Antrag."))
     year = data.year if data.year is not None else (call.year if call else None)
     year = _year(year, _("Bitte geben Sie das Förderjahr an."))
+    if call and year != call.year:
+        raise YearError(_("„%(call)s“ gilt dem Förderjahr %(y)s.", call=call.title, y=call.year))
     if (programme.first_year and year < programme.first_year) or (
         programme.last_year and year > programme.last_year
     ):
@@ -475,7 +508,7 @@ def _apply_application(app: FundingApplication, data: ApplicationData) -> None:
     if _organisation(data.applicant_id, _("den Antragsteller")) is None:
         raise FundingError(_("Bitte wählen Sie den Antragsteller."))
     _user(data.responsible_id)
-    total = _required_money(data.total_costs, _("die Gesamtausgaben"))
+    total = _required_money(data.total_costs, _("die Gesamtausgaben"), TotalCostsError)
     requested = _required_money(data.requested, _("die beantragte Förderung"))
     check_rule(rule_for(programme, module), total, requested)
     if app.granted is not None and app.granted > requested:
@@ -540,8 +573,14 @@ def delete_application(app: FundingApplication) -> None:
     db.session.flush()
 
 
+# steps back, offered last: a decision entered by mistake, back to preparation
+_BACK = {ApplicationStatus.BEWILLIGT: {ApplicationStatus.EINGEREICHT},
+         ApplicationStatus.TEILWEISE: {ApplicationStatus.EINGEREICHT}}  # fmt: skip
+
+
 def allowed_next(status: ApplicationStatus) -> list[ApplicationStatus]:
-    return [s for s in ApplicationStatus if s in TRANSITIONS[status]]
+    back = _BACK.get(status, set()) | {ApplicationStatus.VORBEREITUNG}
+    return sorted((s for s in TRANSITIONS[status]), key=lambda s: (s in back, FORWARD.index(s)))
 
 
 @dataclass
@@ -573,11 +612,15 @@ def change_status(app: FundingApplication, change: StatusChange, today: date) ->
               next=", ".join(f"„{s.label}“" for s in allowed_next(app.status)))
         )  # fmt: skip
     on = _day(change.on)
+    if on is None and status == ApplicationStatus.VORBEREITUNG:
+        on = today  # back to preparation: no date of its own
     if on is None:
         raise DateError(_("Bitte geben Sie das Datum an."))
     if on > today + timedelta(days=366):
         raise DateError(_("Dieses Datum liegt zu weit in der Zukunft."))
     proposed: list[BudgetLine] = []
+    if app.status.granted and not status.granted:
+        _withdraw_proposals(app)
     if status == ApplicationStatus.VORBEREITUNG:
         app.submitted_on = app.withdrawn_on = None
     elif status == ApplicationStatus.EINGEREICHT:
@@ -587,7 +630,10 @@ def change_status(app: FundingApplication, change: StatusChange, today: date) ->
         if app.status == ApplicationStatus.VORBEREITUNG:
             app.submitted_on = on
             _call_met(app)
-        app.decided_on, app.granted = None, None  # contested: decided anew
+        if app.status.granted:  # a decision entered by mistake: its duties go with it
+            for obligation in obligations_of(app.id):
+                delete_obligation(obligation)
+        app.decided_on, app.granted = None, None  # contested or corrected: decided anew
     elif status == ApplicationStatus.ZURUECKGEZOGEN:
         if app.submitted_on and on < app.submitted_on:
             raise DateError(_("Das Datum liegt vor der Einreichung (%(d)s).",
@@ -604,6 +650,24 @@ def change_status(app: FundingApplication, change: StatusChange, today: date) ->
     db.session.flush()
     _sync_obligations(app)
     return proposed
+
+
+def _withdraw_proposals(app: FundingApplication) -> None:
+    """No grant (any more): the proposals to lift the blocks that waited for it are withdrawn
+    and their open steps dropped; a lift already resolved stays."""
+    lines = db.session.scalars(
+        select(BudgetLine).where(
+            BudgetLine.application_id == app.id,
+            BudgetLine.lifted_on.is_(None),
+            BudgetLine.lift_proposed_on.is_not(None),
+        )  # fmt: skip
+    ).all()
+    for line in lines:
+        step = process.get_step(line.lift_step_id)
+        if step is not None and not step.status.closed:
+            process.set_status(step, "entfallen")
+        line.lift_proposed_on, line.lift_step_id = None, None
+    db.session.flush()
 
 
 def _call_met(app: FundingApplication) -> None:
@@ -720,7 +784,7 @@ def _register_obligation(app: FundingApplication, obligation: GrantObligation) -
         title=f"{obligation.title}: {app.title}"[:300], kind=DeadlineKind.FOERDERFRIST,
         due_date=obligation.due_date, organisation=app.applicant,
         responsible_users=[app.responsible] if app.responsible else [],
-        notes=_("Förderantrag bei %(p)s", p=app.programme.name),
+        notes=_("Förderantrag bei %(p)s", p=app.programme.name), visible_to_all=False,
     )  # fmt: skip
 
 
@@ -816,6 +880,13 @@ def linked_step_ids(application_id: int) -> list[int]:
     ))  # fmt: skip
 
 
+def budget_lines_lifted_by(step_id: int) -> list[BudgetLine]:
+    return list(db.session.scalars(
+        select(BudgetLine).where(BudgetLine.lift_step_id == step_id)
+        .options(joinedload(BudgetLine.application)).limit(20)
+    ))  # fmt: skip
+
+
 def budget_lines_of_application(application_id: int) -> list[BudgetLine]:
     return list(db.session.scalars(
         select(BudgetLine).where(BudgetLine.application_id == application_id)
@@ -884,6 +955,20 @@ def _totals(line_id: int) -> tuple[Decimal, Decimal]:
     return _cents(planned), _cents(spent)
 
 
+def totals_of(line_ids: list[int]) -> dict[int, tuple[Decimal, Decimal]]:
+    """Planned and spent of many lines (one grouped query, in chunks)."""
+    result: dict[int, tuple[Decimal, Decimal]] = {}
+    for start in range(0, len(line_ids), 1000):
+        rows = db.session.execute(
+            select(BudgetAllocation.budget_line_id, func.sum(_raw(BudgetAllocation.planned)),
+                   func.sum(_raw(BudgetAllocation.spent)))
+            .where(BudgetAllocation.budget_line_id.in_(line_ids[start : start + 1000]))
+            .group_by(BudgetAllocation.budget_line_id)
+        )  # fmt: skip
+        result.update({lid: (_cents(p), _cents(s)) for lid, p, s in rows})
+    return result
+
+
 def _raw(column):
     """A Money column as the integer cents it holds (sums in SQL stay exact)."""
     return type_coerce(column, BigInteger)
@@ -909,6 +994,8 @@ def save_budget_line(line: BudgetLine | None, data: BudgetLineData) -> BudgetLin
         raise FundingError(_("Bitte wählen Sie ein Gremium."))
     if data.process_id is not None and process.get_process(data.process_id) is None:
         raise FundingError(_("Bitte wählen Sie einen Planungsprozess."))
+    if data.blocked and not _text(data.block_condition):
+        raise BlockError(_("Bitte nennen Sie die Bedingung der Sperre."))
     if line is None:
         line = BudgetLine(blocked=bool(data.blocked))
         db.session.add(line)
@@ -1002,6 +1089,12 @@ def lift_block(line: BudgetLine, on: date | None, resolution_id: int | None, tod
     _day(on)
     if on > today:
         raise DateError(_("Eine Aufhebung wird eingetragen, wenn sie beschlossen ist."))
+    app = line.application
+    if app is not None and app.status.granted and app.decided_on and on < app.decided_on:
+        raise DateError(
+            _("Die Bedingung ist erst mit dem Bescheid vom %(d)s erfüllt; die Aufhebung kann "
+              "nicht früher sein.", d=f"{app.decided_on:%d.%m.%Y}")
+        )  # fmt: skip
     if resolution_id is not None:
         resolution = governance.get_resolution(resolution_id)
         if resolution is None or not resolution.adopted:
@@ -1018,7 +1111,28 @@ def lift_block(line: BudgetLine, on: date | None, resolution_id: int | None, tod
     line.lift_resolution_id = resolution_id
     step = process.get_step(line.lift_step_id)
     if step is not None and not step.status.closed and not process.open_predecessors(step):
-        process.set_status(step, "erledigt")
+        process.set_status(step, "erledigt", now=datetime.combine(on, time(12), tzinfo=UTC))
+    db.session.flush()
+
+
+def undo_lift(line: BudgetLine) -> None:
+    """A lift entered by mistake: the block is back (nothing may have been spent since); the
+    step for the resolution is open again."""
+    if line.lifted_on is None:
+        raise FundingError(_("Die Sperre ist nicht aufgehoben."))
+    _planned, spent = _totals(line.id)
+    if spent > 0:
+        raise FundingError(
+            _(
+                "Aus dem Ansatz wurden schon %(s)s ausgegeben; die Aufhebung bleibt.",
+                s=fmt_money(spent),
+            )
+        )
+    line.lifted_on = None
+    line.lift_resolution_id = None
+    step = process.get_step(line.lift_step_id)
+    if step is not None and step.status.value == "erledigt":
+        process.set_status(step, "offen")
     db.session.flush()
 
 
@@ -1036,9 +1150,14 @@ def set_allocation(line: BudgetLine, measure_id: int | None, planned, spent) -> 
     if measure_id is None or not measures.measures_by_ids([measure_id]):
         raise FundingError(_("Bitte wählen Sie eine Maßnahme."))
     planned = _money(planned) or Decimal("0.00")
-    spent = _money(spent) or Decimal("0.00")
+    spent = _money(spent, error=SpentError) or Decimal("0.00")
+    if spent > planned:
+        raise SpentError(
+            _("Ausgegeben (%(s)s) wäre mehr als geplant (%(p)s); erhöhen Sie zuerst den geplanten "
+              "Betrag.", s=fmt_money(spent), p=fmt_money(planned))
+        )  # fmt: skip
     if spent > 0 and not line.available:
-        raise AmountError(_("Gesperrte Mittel können nicht ausgegeben werden; heben Sie zuerst "
+        raise SpentError(_("Gesperrte Mittel können nicht ausgegeben werden; heben Sie zuerst "
                             "die Sperre auf."))  # fmt: skip
     allocation = db.session.scalar(select(BudgetAllocation).where(
         BudgetAllocation.budget_line_id == line.id, BudgetAllocation.measure_id == measure_id))  # fmt: skip
@@ -1058,7 +1177,7 @@ def set_allocation(line: BudgetLine, measure_id: int | None, planned, spent) -> 
               a=fmt_money(line.amount))
         )  # fmt: skip
     if total_spent > line.amount:
-        raise AmountError(
+        raise SpentError(
             _("Ausgegeben wären %(s)s, der Ansatz hat %(a)s.", s=fmt_money(total_spent),
               a=fmt_money(line.amount))
         )  # fmt: skip
@@ -1236,5 +1355,10 @@ def unfunded_measures(limit: int = 20):
     return measures.active_measures_without(funded_measure_ids(), limit)
 
 
-def upcoming_deadlines(user, today: date, limit: int = 10):
-    return deadlines.upcoming_for_all(user, today, limit, kind=DeadlineKind.FOERDERFRIST)
+def open_deadlines(today: date, limit: int = 10):
+    """The open deadlines of calls and grants: overdue (latest first) and coming (earliest
+    first); for whoever may see funding (the calendar shows them to planners and to those
+    responsible)."""
+    return deadlines.open_of_owners(
+        [CALL_OWNER, OBLIGATION_OWNER], DeadlineKind.FOERDERFRIST, today, limit
+    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import func, select
 
 from planner.core import services as core_services
@@ -48,7 +47,8 @@ def _step(step):
     from planner.funding import services
 
     applications = services.applications_for_step(step.id)
-    return {"applications": applications} if applications else None
+    lines = services.budget_lines_lifted_by(step.id)
+    return {"applications": applications, "lines": lines} if applications or lines else None
 
 
 def _dashboard():
@@ -63,10 +63,10 @@ def _dashboard():
                                  BudgetLine.lift_proposed_on.is_not(None))
         .order_by(BudgetLine.lift_proposed_on, BudgetLine.id).limit(5)
     ))  # fmt: skip
-    upcoming = services.upcoming_deadlines(current_user, today_in_berlin(), 5)
-    if not waiting and not upcoming:
+    overdue, coming = services.open_deadlines(today_in_berlin(), 5)
+    if not waiting and not overdue and not coming:
         return None
-    return {"waiting": waiting, "upcoming": upcoming}
+    return {"waiting": waiting, "overdue": overdue, "upcoming": coming}
 
 
 def _health():

@@ -14,8 +14,8 @@ EXPORT_LIMIT = 50_000
 APPLICATION_HEADER = ["nr", "titel", "programm", "modul", "antragsteller", "foerderjahr", "status",
                       "gesamtausgaben_eur", "beantragt_eur", "bewilligt_eur", "eigenanteil_eur",
                       "eingereicht_am", "bescheid_vom", "aktenzeichen"]  # fmt: skip
-BUDGET_HEADER = ["nr", "jahr", "zweck", "kostenstelle", "betrag_eur", "sperre", "bedingung",
-                 "foerderantrag_nr", "aufgehoben_am"]  # fmt: skip
+BUDGET_HEADER = ["nr", "jahr", "zweck", "kostenstelle", "betrag_eur", "geplant_eur",
+                 "ausgegeben_eur", "sperre", "bedingung", "foerderantrag_nr", "aufgehoben_am"]  # fmt: skip
 
 
 def _amount(value: Decimal | None, kind: str):
@@ -41,11 +41,15 @@ def _application_rows(filters: services.ApplicationFilter, kind: str):
 
 def _budget_rows(filters: services.BudgetFilter, kind: str):
     stmt = services.filtered_budget_lines(filters).limit(EXPORT_LIMIT)
-    for line in db.session.scalars(stmt.execution_options(yield_per=1000)):
+    lines = list(db.session.scalars(stmt))
+    totals = services.totals_of([line.id for line in lines])
+    for line in lines:
+        planned, spent = totals.get(line.id, (Decimal("0.00"), Decimal("0.00")))
         yield [
             line.id, line.year, csv_safe(line.purpose), csv_safe(line.cost_centre or ""),
-            _amount(line.amount, kind), str(BUDGET_STATE_LABELS[line.state]),
-            csv_safe(line.block_condition or ""), line.application_id or "", _day(line.lifted_on),
+            _amount(line.amount, kind), _amount(planned, kind), _amount(spent, kind),
+            str(BUDGET_STATE_LABELS[line.state]), csv_safe(line.block_condition or ""),
+            line.application_id or "", _day(line.lifted_on),
         ]  # fmt: skip
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from planner.accounts.lookups import person_label
@@ -73,10 +74,10 @@ def overview():
     year_from = form.von.data if valid else None
     year_to = form.bis.data if valid else None
     today = today_in_berlin()
+    overdue, coming = services.open_deadlines(today)
     return render_template(
         "funding/overview.html", form=form,
-        overview=services.overview(year_from, year_to),
-        upcoming=services.upcoming_deadlines(current_user, today),
+        overview=services.overview(year_from, year_to), overdue=overdue, upcoming=coming,
         unfunded=services.unfunded_measures(10) if can(Permission.MEASURES_VIEW) else [],
         today=today,
     )  # fmt: skip
@@ -155,7 +156,8 @@ def programme_form(programme_id: int | None = None):
         ok, saved = commit_or_show(
             form.name, lambda: services.save_programme(programme, _programme_data(form)),
             lambda p: _("Das Förderprogramm „%(name)s“ wurde gespeichert.", name=p.name),
-            fields={services.YearError: form.last_year, services.AmountError: form.max_amount},
+            fields={services.YearError: form.last_year, services.PercentError: form.own_share_percent,
+                    services.AmountError: form.max_amount},
         )  # fmt: skip
         if ok:
             return redirect(_to_programme(saved.id))
@@ -192,7 +194,8 @@ def module_form(programme_id: int | None = None, module_id: int | None = None):
                                    eligible_costs=form.eligible_costs.data)  # fmt: skip
         ok, _x = commit_or_show(
             form.name, lambda: services.save_module(programme, module, data),
-            _("Das Modul wurde gespeichert."), fields={services.AmountError: form.max_amount},
+            _("Das Modul wurde gespeichert."),
+            fields={services.PercentError: form.own_share_percent, services.AmountError: form.max_amount},
         )  # fmt: skip
         if ok:
             return redirect(_to_programme(programme.id, "#module"))
@@ -284,7 +287,11 @@ def _application_filters() -> tuple[ApplicationFilterForm, services.ApplicationF
 def application_list():
     form, filters = _application_filters()
     page = services.application_page(filters, page_arg())
-    return render_template("funding/application_list.html", form=form, page=page, query=_query())
+    programme = (
+        db.session.get(FundingProgramme, filters.programme_id) if filters.programme_id else None
+    )
+    return render_template("funding/application_list.html", form=form, page=page, query=_query(),
+                           programme=programme)  # fmt: skip
 
 
 @bp.route("/foerderung/antraege/export.<any(csv, xlsx):kind>")
@@ -304,7 +311,12 @@ def application_detail(application_id: int):
 
 def _status_form(app: FundingApplication) -> StatusForm:
     form = StatusForm(formdata=None)
-    form.status.choices = options((s.value, s.label) for s in services.allowed_next(app.status))
+    form.status.choices = options(
+        [
+            ("", _("– bitte wählen –")),
+            *((s.value, s.label) for s in services.allowed_next(app.status)),
+        ]
+    )
     form.on.data = today_in_berlin()
     return form
 
@@ -361,9 +373,11 @@ def application_form(application_id: int | None = None):
         if programme_id is None:  # first the programme
             form = ProgrammeFilterForm(request.args, meta={"csrf": False})
             text = (form.q.data or "").strip() if form.validate() else ""
+            chosen = measures.measures_by_ids([m]) if (m := id_arg("massnahme")) else []
             return render_template("funding/programme_list.html", form=form, choose=True,
                                    page=services.programme_page(text or None, page_arg()),
-                                   measure_id=id_arg("massnahme"))  # fmt: skip
+                                   measure_id=chosen[0].id if chosen else None,
+                                   measure=chosen[0] if chosen else None)  # fmt: skip
         programme = _programme_or_404(programme_id)
     else:
         programme = app.programme
@@ -403,7 +417,9 @@ def application_form(application_id: int | None = None):
             form.title,
             lambda: services.save_application(app, _application_data(form, programme)),
             lambda a: _("Der Förderantrag „%(title)s“ wurde gespeichert.", title=a.title),
-            fields={services.AmountError: form.requested, services.YearError: form.year},
+            fields={services.TotalCostsError: form.total_costs, services.AmountError: form.requested,
+                    services.YearError: form.year, services.ModuleError: form.modul,
+                    services.CallError: form.aufruf},
         )  # fmt: skip
         if ok:
             return redirect(_to_application(saved.id))
@@ -419,10 +435,12 @@ def application_form(application_id: int | None = None):
                      back, intro=intro)  # fmt: skip
 
 
-@bp.route("/foerderung/antraege/<id:application_id>/status", methods=["POST"])
+@bp.route("/foerderung/antraege/<id:application_id>/status", methods=["GET", "POST"])
 @requires(Permission.DOMAIN_EDIT)
 def application_status(application_id: int):
     app = _application_or_404(application_id)
+    if request.method == "GET":  # the address after a refused change, reloaded
+        return redirect(_to_application(app.id, "#statuswechsel"))
     form = StatusForm()
     if not form.validate_on_submit():
         return _detail(app, status_form=form)
@@ -435,9 +453,13 @@ def application_status(application_id: int):
     def success(proposed) -> str:
         text = _("Der Antrag ist jetzt „%(s)s“.", s=app.status.label)
         if app.status.granted and proposed:
-            text += " " + _("Die Bewilligung erfüllt die Bedingung von %(n)s Sperrvermerk(en): "
-                            "Planner schlägt die Aufhebung vor; der Schritt für den Beschluss "
-                            "steht im Prozessplan.", n=len(proposed))  # fmt: skip
+            text += " " + ngettext(
+                "Die Bewilligung erfüllt die Bedingung eines Sperrvermerks: Planner schlägt die "
+                "Aufhebung vor; der Schritt für den Beschluss steht im Prozessplan (siehe unten "
+                "unter „Haushaltsansätze“).",
+                "Die Bewilligung erfüllt die Bedingung von %(num)s Sperrvermerken: Planner schlägt "
+                "die Aufhebung vor; die Schritte für die Beschlüsse stehen im Prozessplan (siehe "
+                "unten unter „Haushaltsansätze“).", len(proposed))  # fmt: skip
         return text
 
     ok, _x = commit_or_show(
@@ -571,7 +593,8 @@ def budget_form(line_id: int | None = None):
         ok, saved = commit_or_show(
             form.purpose, lambda: services.save_budget_line(line, data),
             _("Der Haushaltsansatz wurde gespeichert."),
-            fields={services.AmountError: form.amount, services.YearError: form.year},
+            fields={services.AmountError: form.amount, services.YearError: form.year,
+                    services.BlockError: form.block_condition},
         )  # fmt: skip
         if ok:
             return redirect(_to_line(saved.id))
@@ -585,6 +608,9 @@ def budget_form(line_id: int | None = None):
 @requires(Permission.DOMAIN_EDIT)
 def budget_lift(line_id: int):
     line = _line_or_404(line_id)
+    if not line.blocked or line.lifted_on is not None:
+        flash(_("Dieser Ansatz ist nicht (mehr) gesperrt."), "info")
+        return redirect(_to_line(line.id))
     form = LiftForm()
     if request.method == "GET":
         form.lifted_on.data = today_in_berlin()
@@ -602,6 +628,16 @@ def budget_lift(line_id: int):
     if line.lift_body:
         intro += " – " + _("die Sperre hebt „%(b)s“ auf", b=line.lift_body.name)
     return form_page(form, _("Sperrvermerk aufheben"), _to_line(line.id), intro=intro)
+
+
+@bp.route("/foerderung/haushalt/<id:line_id>/aufhebung-zuruecknehmen", methods=["POST"])
+@requires(Permission.DOMAIN_EDIT)
+def budget_undo_lift(line_id: int):
+    line = _line_or_404(line_id)
+    back = _to_line(line.id)
+    return delete_or_explain(lambda: services.undo_lift(line),
+                             _("Die Aufhebung ist zurückgenommen; der Ansatz ist wieder gesperrt."),
+                             back, back)  # fmt: skip
 
 
 @bp.route("/foerderung/haushalt/<id:line_id>/loeschen", methods=["POST"])
@@ -633,6 +669,7 @@ def allocation_form(line_id: int):
             lambda: services.set_allocation(line, form.measure.chosen_id, form.planned.data,
                                             form.spent.data),
             _("Die Mittel für die Maßnahme wurden gespeichert."),
+            fields={services.SpentError: form.spent},
         )  # fmt: skip
         if ok:
             return redirect(_to_line(line.id, "#mittel"))

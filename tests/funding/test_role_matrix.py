@@ -54,6 +54,7 @@ POSTS = {
     "/foerderung/antraege/{application_id}/loeschen": P.DOMAIN_EDIT,
     "/foerderung/fristen/{obligation_id}/loeschen": P.DOMAIN_EDIT,
     "/foerderung/haushalt/{free_line_id}/loeschen": P.DOMAIN_EDIT,
+    "/foerderung/haushalt/{line_id}/aufhebung-zuruecknehmen": P.DOMAIN_EDIT,
     "/foerderung/mittel/{allocation_id}/entfernen": P.DOMAIN_EDIT,
 }
 REDIRECTS = ("/foerderung/aufrufe/", "/foerderung/fristen/")

@@ -95,7 +95,9 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(client, login_as
         ({"requested": "74.000", "total_costs": "90.000"}, "requested", "Eigenanteil beträgt"),
         ({"requested": "80.000", "total_costs": "200.000"}, "requested", "höchstens 75.000,00"),
         ({"requested": "-5"}, "requested", "nicht negativ"),
-        ({"requested": "1e400"}, "requested", "zu groß"),
+        ({"requested": "1e400"}, "requested", "kein Betrag"),
+        ({"requested": "9999999999999"}, "requested", "zu groß"),
+        ({"total_costs": "-90.000"}, "total_costs", "nicht negativ"),
         ({"requested": "12,345"}, "requested", "Cent"),
         ({"year": "99999999999"}, "year", "zu groß"),
         ({"year": "1800"}, "year", "1990"),
@@ -226,5 +228,16 @@ def test_lists_export_as_csv_and_xlsx_with_exact_amounts(client, login_as, db):
     xlsx = client.get("/foerderung/haushalt/export.xlsx?state=gesperrt")
     sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
     rows = list(sheet.values)
-    assert rows[0][:5] == ("nr", "jahr", "zweck", "kostenstelle", "betrag_eur")
-    assert len(rows) == 2 and rows[1][4] == 70000 and rows[1][5] == "gesperrt"
+    assert rows[0][:7] == (
+        "nr",
+        "jahr",
+        "zweck",
+        "kostenstelle",
+        "betrag_eur",
+        "geplant_eur",
+        "ausgegeben_eur",
+    )
+    assert len(rows) == 2 and rows[1][4] == 70000 and rows[1][7] == "gesperrt"
+    free = client.get("/foerderung/haushalt/export.csv?state=frei").get_data().decode("utf-8-sig")
+    assert ";20000,00;10000,00;2500,50;ohne Sperre;" in free
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"

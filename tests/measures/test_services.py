@@ -60,7 +60,7 @@ def test_dates_budget_and_parents_are_checked(db):
     with pytest.raises(services.BudgetError, match="nicht negativ"):
         _measure(budget="-5")
     with pytest.raises(services.BudgetError, match="zu groß"):
-        _measure(budget="1e20")
+        _measure(budget="1000000000000000")
     with pytest.raises(services.BudgetError, match="kein Betrag"):
         _measure(budget="viel Geld")
     with pytest.raises(services.BudgetError, match="Cent"):
