@@ -624,15 +624,16 @@ def change_status(app: FundingApplication, change: StatusChange, today: date) ->
     if status == ApplicationStatus.VORBEREITUNG:
         app.submitted_on = app.withdrawn_on = None
     elif status == ApplicationStatus.EINGEREICHT:
-        if app.decided_on and on < app.decided_on:
+        if app.status == ApplicationStatus.ABGELEHNT and app.decided_on and on < app.decided_on:
             raise DateError(_("Der Widerspruch liegt vor dem Bescheid vom %(d)s.",
                               d=f"{app.decided_on:%d.%m.%Y}"))  # fmt: skip
         if app.status == ApplicationStatus.VORBEREITUNG:
             app.submitted_on = on
             _call_met(app)
-        if app.status.granted:  # a decision entered by mistake: its duties go with it
+        if app.status.granted:  # a decision entered by mistake: its duties and period go too
             for obligation in obligations_of(app.id):
                 delete_obligation(obligation)
+            app.period_start = app.period_end = app.authority_id = None
         app.decided_on, app.granted = None, None  # contested or corrected: decided anew
     elif status == ApplicationStatus.ZURUECKGEZOGEN:
         if app.submitted_on and on < app.submitted_on:
@@ -1090,7 +1091,13 @@ def lift_block(line: BudgetLine, on: date | None, resolution_id: int | None, tod
     if on > today:
         raise DateError(_("Eine Aufhebung wird eingetragen, wenn sie beschlossen ist."))
     app = line.application
-    if app is not None and app.status.granted and app.decided_on and on < app.decided_on:
+    if app is not None and not app.status.granted:
+        raise DateError(
+            _("Die Bedingung ist noch nicht erfüllt: der Förderantrag „%(app)s“ ist %(status)s. "
+              "Wurde die Sperre trotzdem aufgehoben, lösen Sie zuerst den Antrag vom Ansatz "
+              "(Bearbeiten).", app=app.title, status=app.status.label)
+        )  # fmt: skip
+    if app is not None and app.decided_on and on < app.decided_on:
         raise DateError(
             _("Die Bedingung ist erst mit dem Bescheid vom %(d)s erfüllt; die Aufhebung kann "
               "nicht früher sein.", d=f"{app.decided_on:%d.%m.%Y}")

@@ -431,6 +431,8 @@ def application_form(application_id: int | None = None):
                            max=services.fmt_money(rule.max_amount) if rule.max_amount else "–",
                            pct=services.fmt_percent(rule.own_share_percent) or "0 %")  # fmt: skip
     back = _to_application(app.id) if app else url_for("funding.application_list")
+    if app is None and (measure_id := id_arg("massnahme")):
+        back = url_for("measures.measure_detail", measure_id=measure_id)
     return form_page(form, _("Förderantrag bearbeiten") if app else _("Neuer Förderantrag"),
                      back, intro=intro)  # fmt: skip
 

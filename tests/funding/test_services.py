@@ -213,6 +213,8 @@ def test_a_grant_proposes_to_lift_the_block_and_creates_the_step_for_the_body(db
     app = _app(ids)
     line = _db.session.get(BudgetLine, ids["line_id"])
     assert line.state == "gesperrt"
+    with pytest.raises(services.DateError, match="noch nicht erfüllt"):
+        services.lift_block(line, date(2026, 5, 1), None, TODAY)
     services.change_status(app, services.StatusChange("eingereicht", date(2026, 5, 1)), TODAY)
     assert line.lift_proposed_on is None  # filed is not granted
     proposed = services.change_status(app, services.StatusChange("bewilligt", date(2026, 6, 15)),
@@ -380,8 +382,8 @@ def test_a_decision_entered_by_mistake_is_taken_back_with_its_proposal_and_dutie
     services.change_status(app, services.StatusChange("bewilligt", date(2026, 6, 15)), TODAY)
     step = _db.session.get(Step, line.lift_step_id)
     assert services.allowed_next(app.status)[0] == ApplicationStatus.TEILWEISE
-    services.change_status(app, services.StatusChange("eingereicht", date(2026, 6, 20)), TODAY)
-    assert app.granted is None and app.decided_on is None
+    services.change_status(app, services.StatusChange("eingereicht", date(2026, 5, 2)), TODAY)
+    assert app.granted is None and app.decided_on is None and app.period_start is None
     assert line.state == "gesperrt" and line.lift_step_id is None
     assert step.status == StepStatus.ENTFALLEN
     assert services.obligations_of(app.id) == []
