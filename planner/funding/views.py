@@ -382,9 +382,8 @@ def application_form(application_id: int | None = None):
     else:
         programme = app.programme
     form = ApplicationForm(obj=app)
-    form.modul.choices = options(
-        [("", _("– keines –")), *((m.id, m.name) for m in services.modules_of(programme.id))]
-    )
+    modules = services.modules_of(programme.id)
+    form.modul.choices = options([("", _("– keines –")), *((m.id, m.name) for m in modules)])
     form.aufruf.choices = options(
         [("", _("– keiner –")), *((c.id, f"{c.title} (Einreichung bis {c.closes_on:%d.%m.%Y})")
                                   for c in services.calls_of(programme.id))]
@@ -405,6 +404,8 @@ def application_form(application_id: int | None = None):
             for s in process.steps_by_ids(services.linked_step_ids(app.id))
         )
     elif request.method == "GET":
+        if len(modules) == 1:  # the one module (and its rule) is the application's
+            form.modul.data = str(modules[0].id)
         form.applicant.data = current_user.organisation.name if current_user.organisation else ""
         form.responsible.data = person_label(current_user)
         measure_id = id_arg("massnahme")
