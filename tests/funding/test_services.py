@@ -432,3 +432,17 @@ def test_funding_deadlines_are_for_planners_and_those_responsible(db):
     overdue, coming = services.open_deadlines(TODAY)
     assert [d.owner_type for d in coming][:1] == ["funding_call"]  # 31.12.2026
     assert all(d.due_date < TODAY for d in overdue) and all(d.due_date >= TODAY for d in coming)
+
+
+def test_money_text_is_babels_german_format_for_every_amount():
+    """fmt_money's fast path writes exactly what Babel's de_DE pattern writes."""
+    from babel import numbers
+
+    from planner.core.i18n import fmt_money
+
+    rnd = random.Random(7)
+    values = [Decimal(rnd.randint(-(10**14), 10**14)) / 100 for _ in range(5000)]
+    values += [Decimal("0"), Decimal("0.00"), Decimal("-0.00"), Decimal("999999999999.99"), 7]
+    for value in values:
+        expected = numbers.format_decimal(value, format="#,##0.00", locale="de_DE") + "\u00a0€"
+        assert fmt_money(value) == expected, value
