@@ -44,9 +44,11 @@ test: $(STAMP_TEST)
 	else echo "PLANNER_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 test-sqlite: $(STAMP_TEST)
+	mkdir -p $(TEST_TMP)  # pytest makes its basetemp, not the folders above it
 	env -u PLANNER_TEST_DATABASE_URL $(BIN)/pytest --basetemp=$(TEST_TMP)/sqlite $(PYTEST_ARGS)
 
 test-postgres: $(STAMP_TEST)
+	mkdir -p $(TEST_TMP)
 	$(BIN)/pytest --basetemp=$(TEST_TMP)/postgres $(PYTEST_ARGS)
 
 ## make bench: page timings and SQL statement counts at the scales small and kreis

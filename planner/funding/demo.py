@@ -15,7 +15,7 @@ from sqlalchemy import select
 from planner.accounts.models import Organisation
 from planner.deadlines import services as deadlines
 from planner.extensions import db
-from planner.funding import services
+from planner.funding import budget, rules, services
 from planner.funding.models import FundingProgramme
 from planner.governance import demo as governance_demo
 from planner.governance.models import Body
@@ -64,7 +64,7 @@ def load() -> None:
             notes=note))  # fmt: skip
     # the closing dates of the past are over: done in the calendar, not late
     for call in calls.values():
-        for deadline in deadlines.states_of(services.CALL_OWNER, [call.id]).values():
+        for deadline in deadlines.states_of(rules.CALL_OWNER, [call.id]).values():
             deadlines.mark_done(deadline, None)
 
     # the model: the neighbouring district's grant for its social planner post
@@ -83,9 +83,7 @@ def load() -> None:
             period_start=date(2017, 4, 1), period_end=date(2018, 3, 31),
         ), date(2017, 3, 1))  # fmt: skip
         for obligation in services.obligations_of(model.id):
-            for deadline in deadlines.states_of(
-                services.OBLIGATION_OWNER, [obligation.id]
-            ).values():
+            for deadline in deadlines.states_of(rules.OBLIGATION_OWNER, [obligation.id]).values():
                 deadlines.mark_done(deadline, None)
 
     # the Rhein-Sieg-Kreis: application planned in 2017 for the 2018 call, 80 % of 93,750 EUR
@@ -98,7 +96,7 @@ def load() -> None:
               "aus dem Haushaltsansatz 2018.",
     ))  # fmt: skip
     committee = db.session.scalar(select(Body).where(Body.name == governance_demo.AUSSCHUSS))
-    services.save_budget_line(None, services.BudgetLineData(
+    budget.save_budget_line(None, budget.BudgetLineData(
         year=2018, amount="70000",
         purpose="Erarbeitung einer Zielsetzung und Definition der strategischen Sozialplanung",
         cost_centre="Produkt 05.01 Soziale Hilfen – Sozialplanung", blocked=True,

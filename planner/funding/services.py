@@ -1,50 +1,40 @@
-"""Funding rules: a programme's rule (maximum amount, own share) checked on every application,
-the status workflow with its dates, the duties that follow a grant (deadlines), budget lines
-blocked until a grant with the proposal to lift the block (a process step for the body's
-resolution), the money budget lines give measures, and the overview's sums (exact decimals:
-integer cents summed in SQL, totals in ``Decimal``)."""
+"""Funding programmes with their modules and calls (closing dates as deadlines) and applications:
+the programme's rule checked on every save, the status workflow with its dates, the grant and
+the duties that follow it (deadlines); budget lines live in ``budget``, the sums in ``overview``.
+The errors and the reading of amounts are in ``rules`` (re-exported here for the pages)."""
 
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from datetime import date, timedelta
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import (
-    BigInteger,
-    and_,
-    case,
     delete,
     exists,
     func,
     insert,
     or_,
     select,
-    type_coerce,
     update,
 )
 from sqlalchemy.orm import joinedload
 
-from planner.accounts.models import Organisation, User
 from planner.core.i18n import fmt_money
 from planner.core.lookup import like_pattern
 from planner.core.models import date_range_error
-from planner.core.money import CENT, MoneyError, parse_money
 from planner.core.pagination import Page, paginate
-from planner.core.transaction import DomainError, flush_or_raise
+from planner.core.transaction import flush_or_raise
 from planner.deadlines import services as deadlines
 from planner.deadlines.models import DeadlineKind, DeadlineState
 from planner.extensions import db
+from planner.funding import budget
 from planner.funding.models import (
     FORWARD,
     TRANSITIONS,
-    YEAR_MAX,
-    YEAR_MIN,
     ApplicationStatus,
-    BudgetAllocation,
     BudgetLine,
     FundingApplication,
     FundingCall,
@@ -55,155 +45,33 @@ from planner.funding.models import (
     application_measures,
     application_steps,
 )
-from planner.governance import services as governance
+from planner.funding.rules import (
+    CALL_OWNER,
+    MAX_LINKS,
+    MAX_OBLIGATIONS,
+    OBLIGATION_OWNER,
+    CallError,
+    DateError,
+    FundingError,
+    GrantError,
+    ModuleError,
+    NameTaken,
+    StatusError,
+    TotalCostsError,
+    YearError,
+    active_user,
+    check_rule,
+    checked_day,
+    checked_year,
+    clean,
+    money,
+    organisation_of,
+    parse_percent,
+    required_money,
+    rule_for,
+)
 from planner.measures import services as measures
 from planner.process import services as process
-
-CALL_OWNER = "funding_call"
-OBLIGATION_OWNER = "grant_obligation"
-MAX_LINKS = 50  # measures or steps per application, measures per budget line
-MAX_OBLIGATIONS = 40
-LIFT_STEP_WEEKS = 6  # the body's next round of meetings
-HUNDRED = Decimal(100)
-
-
-class FundingError(DomainError):
-    """A broken funding rule; the message is shown to the user."""
-
-
-class AmountError(FundingError):
-    """An amount that is not one, or breaks the programme's rule (shown at the amount)."""
-
-
-class OwnShareError(AmountError):
-    pass
-
-
-class GrantError(AmountError):
-    pass
-
-
-class DateError(FundingError):
-    pass
-
-
-class YearError(FundingError):
-    pass
-
-
-class StatusError(FundingError):
-    pass
-
-
-class NameTaken(FundingError):
-    pass
-
-
-class ResolutionError(FundingError):
-    pass
-
-
-class ModuleError(FundingError):
-    pass
-
-
-class CallError(FundingError):
-    pass
-
-
-class BlockError(FundingError):
-    pass
-
-
-class TotalCostsError(AmountError):
-    """The total costs are no amount (shown at that field)."""
-
-
-class PercentError(AmountError):
-    pass
-
-
-class SpentError(AmountError):
-    pass
-
-
-def _money(
-    text, *, positive: bool = False, error: type[AmountError] = AmountError
-) -> Decimal | None:
-    try:
-        return parse_money(text, allow_zero=not positive)
-    except MoneyError as exc:
-        raise error(str(exc)) from None
-
-
-def _required_money(text, what: str, error: type[AmountError] = AmountError) -> Decimal:
-    value = _money(text, positive=True, error=error)
-    if value is None:
-        raise error(_("Bitte geben Sie %(what)s an.", what=what))
-    return value
-
-
-def parse_percent(text) -> Decimal | None:
-    """ "20", "20,5 %" -> Decimal; empty -> None."""
-    if text is None or (isinstance(text, str) and not text.strip()):
-        return None
-    raw = str(text).replace("%", "").replace(" ", "").replace(",", ".").strip()
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise PercentError(
-            _("„%(t)s“ ist kein Prozentsatz. Beispiel: 20", t=str(text)[:20])
-        ) from None
-    if not value.is_finite() or value < 0 or value > HUNDRED:
-        raise PercentError(_("Der Eigenanteil muss zwischen 0 und 100 % liegen."))
-    if value != value.quantize(CENT):
-        raise PercentError(_("Bitte höchstens zwei Nachkommastellen."))
-    return value.quantize(CENT)
-
-
-def fmt_percent(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}".replace(".", ",")
-    return f"{text}\u00a0%"
-
-
-def _year(value, what=None) -> int:
-    if value is None:
-        raise YearError(what or _("Bitte geben Sie ein Jahr an."))
-    if not YEAR_MIN <= value <= YEAR_MAX:
-        raise YearError(_("Bitte ein Jahr zwischen %(a)s und %(b)s.", a=YEAR_MIN, b=YEAR_MAX))
-    return value
-
-
-def _day(day: date | None) -> date | None:
-    if day is not None and (error := date_range_error(day)):
-        raise DateError(error)
-    return day
-
-
-def _text(value, limit: int | None = None) -> str | None:
-    text = (value or "").strip()
-    return (text[:limit] if limit else text) or None
-
-
-def _organisation(org_id: int | None, what: str) -> Organisation | None:
-    if org_id is None:
-        return None
-    org = db.session.get(Organisation, org_id)
-    if org is None:
-        raise FundingError(_("Bitte wählen Sie %(what)s.", what=what))
-    return org
-
-
-def _user(user_id: int | None) -> User | None:
-    if user_id is None:
-        return None
-    user = db.session.get(User, user_id)
-    if user is None or not user.active:
-        raise FundingError(_("Bitte wählen Sie ein aktives Benutzerkonto."))
-    return user
-
 
 # --- programmes, modules, calls ----------------------------------------------------------
 
@@ -223,17 +91,17 @@ class ProgrammeData:
 
 
 def save_programme(programme: FundingProgramme | None, data: ProgrammeData) -> FundingProgramme:
-    name = _text(data.name, 300)
+    name = clean(data.name, 300)
     if not name:
         raise FundingError(_("Bitte geben Sie einen Namen an."))
-    first = _year(data.first_year) if data.first_year is not None else None
-    last = _year(data.last_year) if data.last_year is not None else None
+    first = checked_year(data.first_year) if data.first_year is not None else None
+    last = checked_year(data.last_year) if data.last_year is not None else None
     if first and last and last < first:
         raise YearError(_("Die Laufzeit endet vor ihrem Beginn."))
     percent = parse_percent(data.own_share_percent)
-    max_amount = _money(data.max_amount, positive=True)
-    _organisation(data.funder_id, _("einen Fördergeber"))
-    _user(data.responsible_id)
+    max_amount = money(data.max_amount, positive=True)
+    organisation_of(data.funder_id, _("einen Fördergeber"))
+    active_user(data.responsible_id)
     taken = select(exists().where(func.lower(FundingProgramme.name) == name.lower(),
                                   FundingProgramme.id != (programme.id if programme else 0)))  # fmt: skip
     if db.session.scalar(taken):
@@ -243,12 +111,12 @@ def save_programme(programme: FundingProgramme | None, data: ProgrammeData) -> F
         db.session.add(programme)
     programme.name = name
     programme.funder_id = data.funder_id
-    programme.legal_basis = _text(data.legal_basis, 500)
+    programme.legal_basis = clean(data.legal_basis, 500)
     programme.first_year, programme.last_year = first, last
     programme.max_amount = max_amount
     programme.own_share_percent = percent
-    programme.eligible_costs = _text(data.eligible_costs)
-    programme.notes = _text(data.notes)
+    programme.eligible_costs = clean(data.eligible_costs)
+    programme.notes = clean(data.notes)
     programme.responsible_id = data.responsible_id
     flush_or_raise(NameTaken(_("Ein Förderprogramm „%(name)s“ gibt es schon.", name=name)))
     db.session.expire(programme, ["funder", "responsible"])
@@ -278,11 +146,11 @@ class ModuleData:
 
 def save_module(programme: FundingProgramme, module: FundingModule | None,
                 data: ModuleData) -> FundingModule:  # fmt: skip
-    name = _text(data.name, 200)
+    name = clean(data.name, 200)
     if not name:
         raise FundingError(_("Bitte geben Sie einen Namen an."))
     percent = parse_percent(data.own_share_percent)
-    max_amount = _money(data.max_amount, positive=True)
+    max_amount = money(data.max_amount, positive=True)
     taken = NameTaken(_("Dieses Programm hat schon ein Modul „%(name)s“.", name=name))
     if db.session.scalar(select(exists().where(
         FundingModule.programme_id == programme.id, func.lower(FundingModule.name) == name.lower(),
@@ -295,7 +163,7 @@ def save_module(programme: FundingProgramme, module: FundingModule | None,
     module.name = name
     module.max_amount = max_amount
     module.own_share_percent = percent
-    module.eligible_costs = _text(data.eligible_costs)
+    module.eligible_costs = clean(data.eligible_costs)
     flush_or_raise(taken)
     return module
 
@@ -342,10 +210,10 @@ def _sync_call(call: FundingCall) -> None:
 
 
 def save_call(programme: FundingProgramme, call: FundingCall | None, data: CallData) -> FundingCall:
-    title = _text(data.title, 200)
+    title = clean(data.title, 200)
     if not title:
         raise FundingError(_("Bitte geben Sie einen Titel an."))
-    year = _year(data.year, _("Bitte geben Sie das Förderjahr an."))
+    year = checked_year(data.year, _("Bitte geben Sie das Förderjahr an."))
     if (
         programme.first_year
         and year < programme.first_year
@@ -354,8 +222,8 @@ def save_call(programme: FundingProgramme, call: FundingCall | None, data: CallD
         raise YearError(_("Das Programm läuft %(p)s.", p=programme.period))
     if data.closes_on is None:
         raise DateError(_("Bitte geben Sie den Einreichungsschluss an."))
-    _day(data.closes_on)
-    _day(data.opens_on)
+    checked_day(data.closes_on)
+    checked_day(data.opens_on)
     if data.opens_on and data.closes_on < data.opens_on:
         raise DateError(_("Der Einreichungsschluss liegt vor dem Beginn der Antragstellung."))
     if data.module_id is not None:
@@ -369,7 +237,7 @@ def save_call(programme: FundingProgramme, call: FundingCall | None, data: CallD
     call.year = year
     call.opens_on, call.closes_on = data.opens_on, data.closes_on
     call.module_id = data.module_id
-    call.notes = _text(data.notes, 1000)
+    call.notes = clean(data.notes, 1000)
     db.session.flush()
     _sync_call(call)
     return call
@@ -398,64 +266,6 @@ def programme_page(text: str | None, page: int, per_page: int = 50) -> Page:
     return paginate(stmt.order_by(FundingProgramme.name, FundingProgramme.id), page, per_page)
 
 
-# --- the programme's rule ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rule:
-    max_amount: Decimal | None
-    own_share_percent: Decimal | None
-    source: str  # the programme's or module's name, for the messages
-
-    def min_own_share(self, total: Decimal) -> Decimal:
-        if not self.own_share_percent:
-            return Decimal("0.00")
-        return (total * self.own_share_percent / HUNDRED).quantize(CENT, rounding=ROUND_CEILING)
-
-    def max_request(self, total: Decimal) -> Decimal:
-        limit = total - self.min_own_share(total)
-        if self.max_amount is not None:
-            limit = min(limit, self.max_amount)
-        return limit
-
-
-def rule_for(programme: FundingProgramme, module: FundingModule | None) -> Rule:
-    """A module's own values, else the programme's."""
-    max_amount = module.max_amount if module and module.max_amount is not None else None
-    percent = module.own_share_percent if module and module.own_share_percent is not None else None
-    return Rule(
-        max_amount if max_amount is not None else programme.max_amount,
-        percent if percent is not None else programme.own_share_percent,
-        f"{programme.name} – {module.name}" if module else programme.name,
-    )
-
-
-def check_rule(rule: Rule, total: Decimal, requested: Decimal) -> None:
-    """The request within the maximum; the own share (costs the request leaves open) at least
-    the programme's percentage of the costs."""
-    if requested > total:
-        raise OwnShareError(
-            _("Die beantragte Förderung (%(r)s) übersteigt die Gesamtausgaben (%(t)s).",
-              r=fmt_money(requested), t=fmt_money(total))
-        )  # fmt: skip
-    if rule.max_amount is not None and requested > rule.max_amount:
-        raise AmountError(
-            _("„%(source)s“ fördert höchstens %(max)s; beantragt sind %(r)s.",
-              source=rule.source, max=fmt_money(rule.max_amount), r=fmt_money(requested))
-        )  # fmt: skip
-    own = total - requested
-    needed = rule.min_own_share(total)
-    if own < needed:
-        share = (own * HUNDRED / total).quantize(CENT)
-        raise OwnShareError(
-            _("Der Eigenanteil beträgt %(own)s (%(share)s); „%(source)s“ verlangt mindestens "
-              "%(pct)s der Gesamtausgaben, hier %(needed)s. Beantragen Sie höchstens %(max)s.",
-              own=fmt_money(own), share=fmt_percent(share), source=rule.source,
-              pct=fmt_percent(rule.own_share_percent), needed=fmt_money(needed),
-              max=fmt_money(rule.max_request(total)))
-        )  # fmt: skip
-
-
 # --- applications --------------------------------------------------------------------------
 
 
@@ -477,7 +287,7 @@ class ApplicationData:
 
 
 def _apply_application(app: FundingApplication, data: ApplicationData) -> None:
-    title = _text(data.title, 300)
+    title = clean(data.title, 300)
     if not title:
         raise FundingError(_("Bitte geben Sie einen Titel an."))
     programme = db.session.get(FundingProgramme, data.programme_id) if data.programme_id else None
@@ -498,18 +308,18 @@ def _apply_application(app: FundingApplication, data: ApplicationData) -> None:
     ):
         raise ModuleError(_("Bitte wählen Sie das Modul: seine Regel gilt für den Antrag."))
     year = data.year if data.year is not None else (call.year if call else None)
-    year = _year(year, _("Bitte geben Sie das Förderjahr an."))
+    year = checked_year(year, _("Bitte geben Sie das Förderjahr an."))
     if call and year != call.year:
         raise YearError(_("„%(call)s“ gilt dem Förderjahr %(y)s.", call=call.title, y=call.year))
     if (programme.first_year and year < programme.first_year) or (
         programme.last_year and year > programme.last_year
     ):
         raise YearError(_("Das Programm läuft %(p)s.", p=programme.period))
-    if _organisation(data.applicant_id, _("den Antragsteller")) is None:
+    if organisation_of(data.applicant_id, _("den Antragsteller")) is None:
         raise FundingError(_("Bitte wählen Sie den Antragsteller."))
-    _user(data.responsible_id)
-    total = _required_money(data.total_costs, _("die Gesamtausgaben"), TotalCostsError)
-    requested = _required_money(data.requested, _("die beantragte Förderung"))
+    active_user(data.responsible_id)
+    total = required_money(data.total_costs, _("die Gesamtausgaben"), TotalCostsError)
+    requested = required_money(data.requested, _("die beantragte Förderung"))
     check_rule(rule_for(programme, module), total, requested)
     if app.granted is not None and app.granted > requested:
         raise GrantError(
@@ -524,9 +334,9 @@ def _apply_application(app: FundingApplication, data: ApplicationData) -> None:
     app.applicant_id = data.applicant_id
     app.year = year
     app.total_costs, app.requested = total, requested
-    app.reference = _text(data.reference, 100)
+    app.reference = clean(data.reference, 100)
     app.responsible_id = data.responsible_id
-    app.notes = _text(data.notes)
+    app.notes = clean(data.notes)
 
 
 def _set_links(app: FundingApplication, data: ApplicationData) -> None:
@@ -611,7 +421,7 @@ def change_status(app: FundingApplication, change: StatusChange, today: date) ->
               old=app.status.label,
               next=", ".join(f"„{s.label}“" for s in allowed_next(app.status)))
         )  # fmt: skip
-    on = _day(change.on)
+    on = checked_day(change.on)
     if on is None and status == ApplicationStatus.VORBEREITUNG:
         on = today  # back to preparation: no date of its own
     if on is None:
@@ -620,7 +430,7 @@ def change_status(app: FundingApplication, change: StatusChange, today: date) ->
         raise DateError(_("Dieses Datum liegt zu weit in der Zukunft."))
     proposed: list[BudgetLine] = []
     if app.status.granted and not status.granted:
-        _withdraw_proposals(app)
+        budget.withdraw_proposals(app)
     if status == ApplicationStatus.VORBEREITUNG:
         app.submitted_on = app.withdrawn_on = None
     elif status == ApplicationStatus.EINGEREICHT:
@@ -646,29 +456,11 @@ def change_status(app: FundingApplication, change: StatusChange, today: date) ->
     else:
         proposed = _grant(app, status, change, on)
     if change.reference is not None and change.reference.strip():
-        app.reference = _text(change.reference, 100)
+        app.reference = clean(change.reference, 100)
     app.status = status
     db.session.flush()
     _sync_obligations(app)
     return proposed
-
-
-def _withdraw_proposals(app: FundingApplication) -> None:
-    """No grant (any more): the proposals to lift the blocks that waited for it are withdrawn
-    and their open steps dropped; a lift already resolved stays."""
-    lines = db.session.scalars(
-        select(BudgetLine).where(
-            BudgetLine.application_id == app.id,
-            BudgetLine.lifted_on.is_(None),
-            BudgetLine.lift_proposed_on.is_not(None),
-        )  # fmt: skip
-    ).all()
-    for line in lines:
-        step = process.get_step(line.lift_step_id)
-        if step is not None and not step.status.closed:
-            process.set_status(step, "entfallen")
-        line.lift_proposed_on, line.lift_step_id = None, None
-    db.session.flush()
 
 
 def _call_met(app: FundingApplication) -> None:
@@ -688,7 +480,7 @@ def _check_decision_date(app: FundingApplication, on: date) -> None:
 
 def _grant(app: FundingApplication, status: ApplicationStatus, change: StatusChange,
            on: date) -> list[BudgetLine]:  # fmt: skip
-    granted = _money(change.granted, positive=True)
+    granted = money(change.granted, positive=True)
     if granted is None:
         granted = app.requested if status == ApplicationStatus.BEWILLIGT else None
     if granted is None:
@@ -710,8 +502,8 @@ def _grant(app: FundingApplication, status: ApplicationStatus, change: StatusCha
     elif app.decided_on and on < app.decided_on:  # a changed notice
         raise DateError(_("Der Änderungsbescheid liegt vor dem Bescheid vom %(d)s.",
                           d=f"{app.decided_on:%d.%m.%Y}"))  # fmt: skip
-    _organisation(change.authority_id, _("die Bewilligungsbehörde"))
-    start, end = _day(change.period_start), _day(change.period_end)
+    organisation_of(change.authority_id, _("die Bewilligungsbehörde"))
+    start, end = checked_day(change.period_start), checked_day(change.period_end)
     if start and end and end < start:
         raise DateError(_("Der Bewilligungszeitraum endet vor seinem Beginn."))
     if start or end or app.period_start is None:
@@ -730,7 +522,7 @@ def _grant(app: FundingApplication, status: ApplicationStatus, change: StatusCha
                                                     app.period_end):  # fmt: skip
             db.session.add(GrantObligation(application_id=app.id, kind=kind, title=title,
                                            due_date=due))  # fmt: skip
-    return propose_lifts(app, on)
+    return budget.propose_lifts(app, on)
 
 
 def _year_end(day: date) -> date:
@@ -797,10 +589,10 @@ def save_obligation(app: FundingApplication, obligation: GrantObligation | None,
         kind = ObligationKind(kind)
     except ValueError:
         raise FundingError(_("Diese Art gibt es nicht.")) from None
-    title = _text(title, 300) or str(kind.label)
+    title = clean(title, 300) or str(kind.label)
     if due_date is None:
         raise DateError(_("Bitte geben Sie das Datum an."))
-    _day(due_date)
+    checked_day(due_date)
     if obligation is None:
         count = db.session.scalar(
             select(func.count()).where(GrantObligation.application_id == app.id)
@@ -881,20 +673,6 @@ def linked_step_ids(application_id: int) -> list[int]:
     ))  # fmt: skip
 
 
-def budget_lines_lifted_by(step_id: int) -> list[BudgetLine]:
-    return list(db.session.scalars(
-        select(BudgetLine).where(BudgetLine.lift_step_id == step_id)
-        .options(joinedload(BudgetLine.application)).limit(20)
-    ))  # fmt: skip
-
-
-def budget_lines_of_application(application_id: int) -> list[BudgetLine]:
-    return list(db.session.scalars(
-        select(BudgetLine).where(BudgetLine.application_id == application_id)
-        .order_by(BudgetLine.year, BudgetLine.id).limit(50)
-    ))  # fmt: skip
-
-
 def applications_of_programme(programme_id: int, limit: int = 20) -> list[FundingApplication]:
     return list(db.session.scalars(
         select(FundingApplication).where(FundingApplication.programme_id == programme_id)
@@ -928,444 +706,3 @@ def applications_for_step(step_id: int, limit: int = 20) -> list[FundingApplicat
         .where(application_steps.c.step_id == step_id)
         .order_by(FundingApplication.year.desc(), FundingApplication.id.desc()).limit(limit)
     ))  # fmt: skip
-
-
-# --- budget lines --------------------------------------------------------------------------
-
-
-@dataclass
-class BudgetLineData:
-    year: int | None
-    amount: str | Decimal | None
-    purpose: str
-    cost_centre: str | None = None
-    blocked: bool = False
-    block_condition: str | None = None
-    lift_body_id: int | None = None
-    application_id: int | None = None
-    process_id: int | None = None
-    notes: str | None = None
-
-
-def _totals(line_id: int) -> tuple[Decimal, Decimal]:
-    planned, spent = db.session.execute(
-        select(func.coalesce(func.sum(_raw(BudgetAllocation.planned)), 0),
-               func.coalesce(func.sum(_raw(BudgetAllocation.spent)), 0))
-        .where(BudgetAllocation.budget_line_id == line_id)
-    ).one()  # fmt: skip
-    return _cents(planned), _cents(spent)
-
-
-def totals_of(line_ids: list[int]) -> dict[int, tuple[Decimal, Decimal]]:
-    """Planned and spent of many lines (one grouped query, in chunks)."""
-    result: dict[int, tuple[Decimal, Decimal]] = {}
-    for start in range(0, len(line_ids), 1000):
-        rows = db.session.execute(
-            select(BudgetAllocation.budget_line_id, func.sum(_raw(BudgetAllocation.planned)),
-                   func.sum(_raw(BudgetAllocation.spent)))
-            .where(BudgetAllocation.budget_line_id.in_(line_ids[start : start + 1000]))
-            .group_by(BudgetAllocation.budget_line_id)
-        )  # fmt: skip
-        result.update({lid: (_cents(p), _cents(s)) for lid, p, s in rows})
-    return result
-
-
-def _raw(column):
-    """A Money column as the integer cents it holds (sums in SQL stay exact)."""
-    return type_coerce(column, BigInteger)
-
-
-def _cents(value) -> Decimal:
-    """A sum of integer cents as euros."""
-    return (Decimal(int(value or 0)) / 100).quantize(CENT)
-
-
-def save_budget_line(line: BudgetLine | None, data: BudgetLineData) -> BudgetLine:
-    purpose = _text(data.purpose, 300)
-    if not purpose:
-        raise FundingError(_("Bitte geben Sie den Zweck an."))
-    year = _year(data.year, _("Bitte geben Sie das Haushaltsjahr an."))
-    amount = _required_money(data.amount, _("den Betrag"))
-    if (
-        data.application_id is not None
-        and db.session.get(FundingApplication, data.application_id) is None
-    ):
-        raise FundingError(_("Bitte wählen Sie einen Förderantrag."))
-    if data.lift_body_id is not None and governance.get_body(data.lift_body_id) is None:
-        raise FundingError(_("Bitte wählen Sie ein Gremium."))
-    if data.process_id is not None and process.get_process(data.process_id) is None:
-        raise FundingError(_("Bitte wählen Sie einen Planungsprozess."))
-    if data.blocked and not _text(data.block_condition):
-        raise BlockError(_("Bitte nennen Sie die Bedingung der Sperre."))
-    if line is None:
-        line = BudgetLine(blocked=bool(data.blocked))
-        db.session.add(line)
-    else:
-        planned, spent = _totals(line.id)
-        if amount < max(planned, spent):
-            raise AmountError(
-                _("Für Maßnahmen sind schon %(p)s verplant und %(s)s ausgegeben; der Ansatz "
-                  "kann nicht kleiner sein.", p=fmt_money(planned), s=fmt_money(spent))
-            )  # fmt: skip
-        if line.lifted_on is not None and not data.blocked:
-            raise FundingError(
-                _("Die Sperre ist aufgehoben; der Vermerk bleibt als Nachweis stehen.")
-            )
-        if data.blocked and not line.blocked and spent > 0:
-            raise FundingError(_("Aus diesem Ansatz wurde schon Geld ausgegeben."))
-        line.blocked = bool(data.blocked) or line.lifted_on is not None
-    line.year, line.amount, line.purpose = year, amount, purpose
-    line.cost_centre = _text(data.cost_centre, 200)
-    line.block_condition = _text(data.block_condition, 1000) if line.blocked else None
-    line.lift_body_id = data.lift_body_id if line.blocked else None
-    line.application_id = data.application_id
-    line.process_id = data.process_id
-    line.notes = _text(data.notes)
-    if not line.blocked:
-        line.lift_proposed_on = None
-    db.session.flush()
-    app = db.session.get(FundingApplication, line.application_id) if line.application_id else None
-    if app is not None and app.status.granted and line.blocked and line.lifted_on is None:
-        _propose(line, app, app.decided_on or deadlines.today_in_berlin())
-    return line
-
-
-def delete_budget_line(line: BudgetLine) -> None:
-    _planned, spent = _totals(line.id)
-    if spent > 0:
-        raise FundingError(_("Aus diesem Ansatz wurde Geld ausgegeben; er bleibt als Nachweis."))
-    db.session.delete(line)
-    db.session.flush()
-
-
-def propose_lifts(app: FundingApplication, on: date) -> list[BudgetLine]:
-    """A grant meets the condition of the blocks that wait for it: propose to lift them."""
-    lines = db.session.scalars(
-        select(BudgetLine).where(
-            BudgetLine.application_id == app.id,
-            BudgetLine.blocked.is_(True),
-            BudgetLine.lifted_on.is_(None),
-        )  # fmt: skip
-    ).all()
-    return [line for line in lines if _propose(line, app, on)]
-
-
-def _propose(line: BudgetLine, app: FundingApplication, on: date) -> bool:
-    """Mark the proposal and, once, create the step for the lifting body's resolution in the
-    line's process (else the process begun last), in the phase now under way."""
-    if line.lift_proposed_on is not None and line.lift_step_id is not None:
-        return False
-    line.lift_proposed_on = line.lift_proposed_on or on
-    target = process.get_process(line.process_id) or process.latest_process()
-    phase = process.current_phase(target) if target else None
-    if phase is not None and line.lift_step_id is None:
-        body = line.lift_body.name if line.lift_body else _("das zuständige Gremium")
-        due = on + timedelta(weeks=LIFT_STEP_WEEKS)
-        step = process.create_step(target, process.StepData(
-            title=_("Sperrvermerk aufheben: %(purpose)s (%(year)s)", purpose=line.purpose,
-                    year=line.year)[:300],
-            phase_id=phase.id,
-            description=_(
-                "Der Förderantrag „%(app)s“ ist am %(day)s bewilligt (%(granted)s). Damit ist "
-                "die Bedingung der Sperre erfüllt; %(body)s beschließt die Aufhebung über %(amount)s.",
-                app=app.title, day=f"{on:%d.%m.%Y}", granted=fmt_money(app.granted),
-                body=body, amount=fmt_money(line.amount)),
-            responsible_organisation_id=target.organisation_id,
-            start_date=on, due_date=due if not date_range_error(due) else on,
-        ))  # fmt: skip
-        line.lift_step_id = step.id
-    db.session.flush()
-    return True
-
-
-def lift_block(line: BudgetLine, on: date | None, resolution_id: int | None, today: date) -> None:
-    """The body lifts the block by a resolution: the money is available; the step is done."""
-    if not line.blocked:
-        raise FundingError(_("Dieser Ansatz ist nicht gesperrt."))
-    if line.lifted_on is not None:
-        raise FundingError(_("Die Sperre wurde schon am %(d)s aufgehoben.",
-                             d=f"{line.lifted_on:%d.%m.%Y}"))  # fmt: skip
-    if on is None:
-        raise DateError(_("Bitte geben Sie das Datum der Aufhebung an."))
-    _day(on)
-    if on > today:
-        raise DateError(_("Eine Aufhebung wird eingetragen, wenn sie beschlossen ist."))
-    app = line.application
-    if app is not None and not app.status.granted:
-        raise DateError(
-            _("Die Bedingung ist noch nicht erfüllt: der Förderantrag „%(app)s“ ist %(status)s. "
-              "Wurde die Sperre trotzdem aufgehoben, lösen Sie zuerst den Antrag vom Ansatz "
-              "(Bearbeiten).", app=app.title, status=app.status.label)
-        )  # fmt: skip
-    if app is not None and app.decided_on and on < app.decided_on:
-        raise DateError(
-            _("Die Bedingung ist erst mit dem Bescheid vom %(d)s erfüllt; die Aufhebung kann "
-              "nicht früher sein.", d=f"{app.decided_on:%d.%m.%Y}")
-        )  # fmt: skip
-    if resolution_id is not None:
-        resolution = governance.get_resolution(resolution_id)
-        if resolution is None or not resolution.adopted:
-            raise ResolutionError(_("Bitte wählen Sie einen angenommenen Beschluss."))
-        if line.lift_body_id and resolution.body_id != line.lift_body_id:
-            raise ResolutionError(
-                _("Die Sperre hebt „%(body)s“ auf; dieser Beschluss ist von „%(other)s“.",
-                  body=line.lift_body.name, other=resolution.body.name)
-            )  # fmt: skip
-        if resolution.date and resolution.date > on:
-            raise DateError(_("Der Beschluss ist vom %(d)s; die Aufhebung kann nicht früher sein.",
-                              d=f"{resolution.date:%d.%m.%Y}"))  # fmt: skip
-    line.lifted_on = on
-    line.lift_resolution_id = resolution_id
-    step = process.get_step(line.lift_step_id)
-    if step is not None and not step.status.closed and not process.open_predecessors(step):
-        process.set_status(step, "erledigt", now=datetime.combine(on, time(12), tzinfo=UTC))
-    db.session.flush()
-
-
-def undo_lift(line: BudgetLine) -> None:
-    """A lift entered by mistake: the block is back (nothing may have been spent since); the
-    step for the resolution is open again."""
-    if line.lifted_on is None:
-        raise FundingError(_("Die Sperre ist nicht aufgehoben."))
-    _planned, spent = _totals(line.id)
-    if spent > 0:
-        raise FundingError(
-            _(
-                "Aus dem Ansatz wurden schon %(s)s ausgegeben; die Aufhebung bleibt.",
-                s=fmt_money(spent),
-            )
-        )
-    line.lifted_on = None
-    line.lift_resolution_id = None
-    step = process.get_step(line.lift_step_id)
-    if step is not None and step.status.value == "erledigt":
-        process.set_status(step, "offen")
-    db.session.flush()
-
-
-def allocations_of(line_id: int) -> list[BudgetAllocation]:
-    return list(db.session.scalars(
-        select(BudgetAllocation).where(BudgetAllocation.budget_line_id == line_id)
-        .options(joinedload(BudgetAllocation.measure)).order_by(BudgetAllocation.id)
-        .limit(MAX_LINKS)
-    ))  # fmt: skip
-
-
-def set_allocation(line: BudgetLine, measure_id: int | None, planned, spent) -> BudgetAllocation:
-    """Money of the line for a measure: planned and spent, never more than the line; nothing
-    is spent from a line still blocked."""
-    if measure_id is None or not measures.measures_by_ids([measure_id]):
-        raise FundingError(_("Bitte wählen Sie eine Maßnahme."))
-    planned = _money(planned) or Decimal("0.00")
-    spent = _money(spent, error=SpentError) or Decimal("0.00")
-    if spent > planned:
-        raise SpentError(
-            _("Ausgegeben (%(s)s) wäre mehr als geplant (%(p)s); erhöhen Sie zuerst den geplanten "
-              "Betrag.", s=fmt_money(spent), p=fmt_money(planned))
-        )  # fmt: skip
-    if spent > 0 and not line.available:
-        raise SpentError(_("Gesperrte Mittel können nicht ausgegeben werden; heben Sie zuerst "
-                            "die Sperre auf."))  # fmt: skip
-    allocation = db.session.scalar(select(BudgetAllocation).where(
-        BudgetAllocation.budget_line_id == line.id, BudgetAllocation.measure_id == measure_id))  # fmt: skip
-    if allocation is None:
-        count = db.session.scalar(select(func.count()).where(
-            BudgetAllocation.budget_line_id == line.id))  # fmt: skip
-        if count >= MAX_LINKS:
-            raise FundingError(_("Höchstens %(n)s Maßnahmen je Ansatz.", n=MAX_LINKS))
-        allocation = BudgetAllocation(budget_line_id=line.id, measure_id=measure_id)
-        db.session.add(allocation)
-    allocation.planned, allocation.spent = planned, spent
-    flush_or_raise(FundingError(_("Diese Maßnahme wurde gleichzeitig schon eingetragen.")))
-    total_planned, total_spent = _totals(line.id)
-    if total_planned > line.amount:
-        raise AmountError(
-            _("Verplant wären %(p)s, der Ansatz hat %(a)s.", p=fmt_money(total_planned),
-              a=fmt_money(line.amount))
-        )  # fmt: skip
-    if total_spent > line.amount:
-        raise SpentError(
-            _("Ausgegeben wären %(s)s, der Ansatz hat %(a)s.", s=fmt_money(total_spent),
-              a=fmt_money(line.amount))
-        )  # fmt: skip
-    return allocation
-
-
-def allocation_for(line_id: int, measure_id: int) -> BudgetAllocation | None:
-    return db.session.scalar(select(BudgetAllocation).where(
-        BudgetAllocation.budget_line_id == line_id, BudgetAllocation.measure_id == measure_id))  # fmt: skip
-
-
-def remove_allocation(allocation: BudgetAllocation) -> None:
-    if allocation.spent > 0:
-        raise FundingError(_("Für diese Maßnahme wurde schon Geld ausgegeben; setzen Sie "
-                             "„ausgegeben“ zuerst auf 0, wenn das ein Irrtum war."))  # fmt: skip
-    db.session.delete(allocation)
-    db.session.flush()
-
-
-def line_totals(line_id: int) -> tuple[Decimal, Decimal]:
-    return _totals(line_id)
-
-
-@dataclass
-class BudgetFilter:
-    year: int | None = None
-    state: str | None = None  # gesperrt, frei, aufgehoben
-    text: str | None = None
-
-
-def budget_page(filters: BudgetFilter, page: int, per_page: int = 50) -> Page:
-    return paginate(filtered_budget_lines(filters), page, per_page)
-
-
-def filtered_budget_lines(filters: BudgetFilter):
-    """The budget lines of the filters, the latest years first."""
-    stmt = select(BudgetLine).options(joinedload(BudgetLine.application))
-    if filters.year:
-        stmt = stmt.where(BudgetLine.year == filters.year)
-    if filters.state == "gesperrt":
-        stmt = stmt.where(BudgetLine.blocked.is_(True), BudgetLine.lifted_on.is_(None))
-    elif filters.state == "aufgehoben":
-        stmt = stmt.where(BudgetLine.lifted_on.is_not(None))
-    elif filters.state == "frei":
-        stmt = stmt.where(BudgetLine.blocked.is_(False))
-    if filters.text:
-        stmt = stmt.where(
-            func.lower(BudgetLine.purpose).like(like_pattern(filters.text), escape="\\")
-        )
-    return stmt.order_by(BudgetLine.year.desc(), BudgetLine.id.desc())
-
-
-def budget_lines_for_measure(measure_id: int, limit: int = 20) -> list[BudgetAllocation]:
-    return list(db.session.scalars(
-        select(BudgetAllocation).where(BudgetAllocation.measure_id == measure_id)
-        .options(joinedload(BudgetAllocation.line))
-        .order_by(BudgetAllocation.id.desc()).limit(limit)
-    ))  # fmt: skip
-
-
-# --- overview ------------------------------------------------------------------------------
-
-COLUMNS = ("preparing", "requested", "granted", "own_share", "blocked", "released")
-
-
-@dataclass
-class OverviewRow:
-    year: int
-    programme_id: int | None
-    programme: str
-    preparing: Decimal = Decimal("0.00")
-    requested: Decimal = Decimal("0.00")
-    granted: Decimal = Decimal("0.00")
-    own_share: Decimal = Decimal("0.00")
-    blocked: Decimal = Decimal("0.00")
-    released: Decimal = Decimal("0.00")
-
-    def add(self, other: OverviewRow) -> None:
-        for column in COLUMNS:
-            setattr(self, column, getattr(self, column) + getattr(other, column))
-
-
-@dataclass
-class Overview:
-    years: list[tuple[int, list[OverviewRow], OverviewRow]]
-    total: OverviewRow
-
-
-def _sum_if(condition, column):
-    return func.coalesce(func.sum(case((condition, column), else_=0)), 0)
-
-
-def overview(
-    year_from: int | None = None, year_to: int | None = None, programme_id: int | None = None
-) -> Overview:
-    """Per year and programme: in preparation, requested (filed), granted, the own share of
-    what was granted, budget blocked and released (without a block, or lifted). Two grouped
-    queries whatever the number of applications and lines; sums in integer cents."""
-    A, S = FundingApplication, ApplicationStatus
-    filed = A.status.in_([S.EINGEREICHT, S.BEWILLIGT, S.TEILWEISE, S.ABGELEHNT])
-    granted = A.status.in_([S.BEWILLIGT, S.TEILWEISE])
-    apps = (
-        select(A.year, A.programme_id,
-               _sum_if(A.status == S.VORBEREITUNG, _raw(A.requested)),
-               _sum_if(filed, _raw(A.requested)),
-               _sum_if(granted, _raw(A.granted)),
-               _sum_if(granted, _raw(A.total_costs)
-                       - _raw(A.granted)))
-        .group_by(A.year, A.programme_id)
-    )  # fmt: skip
-    L = BudgetLine
-    lines = (
-        select(L.year, A.programme_id,
-               _sum_if(and_(L.blocked.is_(True), L.lifted_on.is_(None)),
-                       _raw(L.amount)),
-               _sum_if(or_(L.blocked.is_(False), L.lifted_on.is_not(None)),
-                       _raw(L.amount)))
-        .select_from(L).outerjoin(A, A.id == L.application_id)
-        .group_by(L.year, A.programme_id)
-    )  # fmt: skip
-    for column_year, stmt in ((A.year, "apps"), (L.year, "lines")):
-        target = apps if stmt == "apps" else lines
-        if year_from:
-            target = target.where(column_year >= year_from)
-        if year_to:
-            target = target.where(column_year <= year_to)
-        if programme_id:
-            target = target.where(A.programme_id == programme_id)
-        if stmt == "apps":
-            apps = target
-        else:
-            lines = target
-    rows: dict[tuple[int, int | None], OverviewRow] = {}
-
-    def row(year, pid) -> OverviewRow:
-        return rows.setdefault((year, pid), OverviewRow(year, pid, ""))
-
-    for year, pid, preparing, requested, granted_sum, own in db.session.execute(apps):
-        r = row(year, pid)
-        r.preparing, r.requested = _cents(preparing), _cents(requested)
-        r.granted, r.own_share = _cents(granted_sum), _cents(own)
-    for year, pid, blocked, released in db.session.execute(lines):
-        r = row(year, pid)
-        r.blocked, r.released = _cents(blocked), _cents(released)
-    names = dict(db.session.execute(
-        select(FundingProgramme.id, FundingProgramme.name)
-        .where(FundingProgramme.id.in_({pid for _y, pid in rows if pid}))
-    ).all())  # fmt: skip
-    by_year: dict[int, list[OverviewRow]] = defaultdict(list)
-    for (year, pid), r in rows.items():
-        r.programme = names.get(pid, "") if pid else _("ohne Förderprogramm")
-        by_year[year].append(r)
-    total = OverviewRow(0, None, _("Summe"))
-    years = []
-    for year in sorted(by_year, reverse=True):
-        items = sorted(by_year[year], key=lambda r: (r.programme_id is None, r.programme.lower()))
-        subtotal = OverviewRow(year, None, _("Summe %(y)s", y=year))
-        for r in items:
-            subtotal.add(r)
-        total.add(subtotal)
-        years.append((year, items, subtotal))
-    return Overview(years, total)
-
-
-def funded_measure_ids():
-    """Selects of the measures that have money or an application that is not off the table."""
-    live = select(application_measures.c.measure_id).join(
-        FundingApplication, FundingApplication.id == application_measures.c.application_id
-    ).where(FundingApplication.status.not_in([ApplicationStatus.ABGELEHNT,
-                                              ApplicationStatus.ZURUECKGEZOGEN]))  # fmt: skip
-    return [live, select(BudgetAllocation.measure_id)]
-
-
-def unfunded_measures(limit: int = 20):
-    return measures.active_measures_without(funded_measure_ids(), limit)
-
-
-def open_deadlines(today: date, limit: int = 10):
-    """The open deadlines of calls and grants: overdue (latest first) and coming (earliest
-    first); for whoever may see funding (the calendar shows them to planners and to those
-    responsible)."""
-    return deadlines.open_of_owners(
-        [CALL_OWNER, OBLIGATION_OWNER], DeadlineKind.FOERDERFRIST, today, limit
-    )

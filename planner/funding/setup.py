@@ -22,10 +22,10 @@ from planner.stakeholders import services as stakeholders
 def _measure(measure):
     if not can(Permission.FUNDING_VIEW):
         return None
-    from planner.funding import services
+    from planner.funding import budget, services
 
     return {"applications": services.applications_for_measure(measure.id),
-            "allocations": services.budget_lines_for_measure(measure.id),
+            "allocations": budget.budget_lines_for_measure(measure.id),
             "measure": measure}  # fmt: skip
 
 
@@ -44,10 +44,10 @@ def _organisation(org):
 def _step(step):
     if not can(Permission.FUNDING_VIEW):
         return None
-    from planner.funding import services
+    from planner.funding import budget, services
 
     applications = services.applications_for_step(step.id)
-    lines = services.budget_lines_lifted_by(step.id)
+    lines = budget.budget_lines_lifted_by(step.id)
     return {"applications": applications, "lines": lines} if applications or lines else None
 
 
@@ -55,7 +55,7 @@ def _dashboard():
     if not can(Permission.FUNDING_VIEW):
         return None
     from planner.extensions import db
-    from planner.funding import services
+    from planner.funding import overview
     from planner.funding.models import BudgetLine
 
     waiting = list(db.session.scalars(
@@ -63,7 +63,7 @@ def _dashboard():
                                  BudgetLine.lift_proposed_on.is_not(None))
         .order_by(BudgetLine.lift_proposed_on, BudgetLine.id).limit(5)
     ))  # fmt: skip
-    overdue, coming = services.open_deadlines(today_in_berlin(), 5)
+    overdue, coming = overview.open_deadlines(today_in_berlin(), 5)
     if not waiting and not overdue and not coming:
         return None
     return {"waiting": waiting, "overdue": overdue, "upcoming": coming}

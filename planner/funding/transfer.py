@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from planner.extensions import db
-from planner.funding import services
+from planner.funding import budget, services
 from planner.funding.models import BUDGET_STATE_LABELS
 from planner.monitoring.tabular import csv_bytes, csv_safe, xlsx_bytes
 
@@ -39,10 +39,10 @@ def _application_rows(filters: services.ApplicationFilter, kind: str):
         ]  # fmt: skip
 
 
-def _budget_rows(filters: services.BudgetFilter, kind: str):
-    stmt = services.filtered_budget_lines(filters).limit(EXPORT_LIMIT)
+def _budget_rows(filters: budget.BudgetFilter, kind: str):
+    stmt = budget.filtered_budget_lines(filters).limit(EXPORT_LIMIT)
     lines = list(db.session.scalars(stmt))
-    totals = services.totals_of([line.id for line in lines])
+    totals = budget.totals_of([line.id for line in lines])
     for line in lines:
         planned, spent = totals.get(line.id, (Decimal("0.00"), Decimal("0.00")))
         yield [
@@ -60,7 +60,7 @@ def export_applications(filters: services.ApplicationFilter, kind: str) -> bytes
     return csv_bytes(APPLICATION_HEADER, rows)
 
 
-def export_budget_lines(filters: services.BudgetFilter, kind: str) -> bytes:
+def export_budget_lines(filters: budget.BudgetFilter, kind: str) -> bytes:
     rows = _budget_rows(filters, kind)
     if kind == "xlsx":
         return xlsx_bytes(BUDGET_HEADER, rows, "Haushaltsansätze")

@@ -21,7 +21,8 @@ from planner.deadlines.services import today_in_berlin
 from planner.extensions import db
 from planner.files.forms import FileUploadForm
 from planner.files.services import files_of
-from planner.funding import bp, services, transfer
+from planner.funding import bp, budget, rules, services, transfer
+from planner.funding import overview as sums
 from planner.funding.forms import (
     AllocationForm,
     ApplicationFilterForm,
@@ -74,11 +75,11 @@ def overview():
     year_from = form.von.data if valid else None
     year_to = form.bis.data if valid else None
     today = today_in_berlin()
-    overdue, coming = services.open_deadlines(today)
+    overdue, coming = sums.open_deadlines(today)
     return render_template(
         "funding/overview.html", form=form,
-        overview=services.overview(year_from, year_to), overdue=overdue, upcoming=coming,
-        unfunded=services.unfunded_measures(10) if can(Permission.MEASURES_VIEW) else [],
+        overview=sums.overview(year_from, year_to), overdue=overdue, upcoming=coming,
+        unfunded=sums.unfunded_measures(10) if can(Permission.MEASURES_VIEW) else [],
         today=today,
     )  # fmt: skip
 
@@ -88,7 +89,7 @@ def overview():
 def unfunded():
     if not can(Permission.MEASURES_VIEW):
         abort(403)
-    return render_template("funding/unfunded.html", measures=services.unfunded_measures(200))
+    return render_template("funding/unfunded.html", measures=sums.unfunded_measures(200))
 
 
 # --- programmes -----------------------------------------------------------------------------
@@ -121,10 +122,10 @@ def programme_detail(programme_id: int):
     return render_template(
         "funding/programme_detail.html", programme=programme,
         modules=services.modules_of(programme.id), calls=calls,
-        call_deadlines=deadlines.states_of(services.CALL_OWNER, [c.id for c in calls]),
+        call_deadlines=deadlines.states_of(rules.CALL_OWNER, [c.id for c in calls]),
         applications=services.applications_of_programme(programme.id, 21),
-        overview=services.overview(programme_id=programme.id),
-        rule=services.rule_for(programme, None), fmt_percent=services.fmt_percent,
+        overview=sums.overview(programme_id=programme.id),
+        rule=rules.rule_for(programme, None), fmt_percent=rules.fmt_percent,
         action_form=Form(),
     )  # fmt: skip
 
@@ -149,15 +150,15 @@ def programme_form(programme_id: int | None = None):
         form.funder.data = programme.funder.name if programme.funder else ""
         form.responsible.data = person_label(programme.responsible) if programme.responsible else ""
         form.max_amount.data = money_input(programme.max_amount)
-        form.own_share_percent.data = services.fmt_percent(programme.own_share_percent).replace(
+        form.own_share_percent.data = rules.fmt_percent(programme.own_share_percent).replace(
             "\u00a0%", ""
         )
     if form.validate_on_submit():
         ok, saved = commit_or_show(
             form.name, lambda: services.save_programme(programme, _programme_data(form)),
             lambda p: _("Das Förderprogramm „%(name)s“ wurde gespeichert.", name=p.name),
-            fields={services.YearError: form.last_year, services.PercentError: form.own_share_percent,
-                    services.AmountError: form.max_amount},
+            fields={rules.YearError: form.last_year, rules.PercentError: form.own_share_percent,
+                    rules.AmountError: form.max_amount},
         )  # fmt: skip
         if ok:
             return redirect(_to_programme(saved.id))
@@ -185,7 +186,7 @@ def module_form(programme_id: int | None = None, module_id: int | None = None):
     form = ModuleForm(obj=module)
     if module and request.method == "GET":
         form.max_amount.data = money_input(module.max_amount)
-        form.own_share_percent.data = services.fmt_percent(module.own_share_percent).replace(
+        form.own_share_percent.data = rules.fmt_percent(module.own_share_percent).replace(
             "\u00a0%", ""
         )
     if form.validate_on_submit():
@@ -195,7 +196,7 @@ def module_form(programme_id: int | None = None, module_id: int | None = None):
         ok, _x = commit_or_show(
             form.name, lambda: services.save_module(programme, module, data),
             _("Das Modul wurde gespeichert."),
-            fields={services.PercentError: form.own_share_percent, services.AmountError: form.max_amount},
+            fields={rules.PercentError: form.own_share_percent, rules.AmountError: form.max_amount},
         )  # fmt: skip
         if ok:
             return redirect(_to_programme(programme.id, "#module"))
@@ -233,7 +234,7 @@ def call_form(programme_id: int | None = None, call_id: int | None = None):
         ok, _x = commit_or_show(
             form.title, lambda: services.save_call(programme, call, data),
             _("Der Aufruf wurde gespeichert; sein Einreichungsschluss steht im Kalender."),
-            fields={services.YearError: form.year, services.DateError: form.closes_on},
+            fields={rules.YearError: form.year, rules.DateError: form.closes_on},
         )  # fmt: skip
         if ok:
             return redirect(_to_programme(programme.id, "#aufrufe"))
@@ -330,15 +331,15 @@ def _detail(app: FundingApplication, **forms):
         forms["status_form"].status.choices = status_form.status.choices
     context = {
         "app": app,
-        "rule": services.rule_for(app.programme, app.module),
-        "fmt_percent": services.fmt_percent,
+        "rule": rules.rule_for(app.programme, app.module),
+        "fmt_percent": rules.fmt_percent,
         "measures": measures.measures_by_ids(services.linked_measure_ids(app.id)),
         "steps": process.steps_by_ids(services.linked_step_ids(app.id)),
         "obligations": obligations,
         "obligation_deadlines": deadlines.states_of(
-            services.OBLIGATION_OWNER, [o.id for o in obligations]
+            rules.OBLIGATION_OWNER, [o.id for o in obligations]
         ),  # fmt: skip
-        "budget_lines": services.budget_lines_of_application(app.id),
+        "budget_lines": budget.budget_lines_of_application(app.id),
         "next_status": services.allowed_next(app.status),
         "status_form": status_form,
         "files": files_of(FILE_OWNER, app.id),
@@ -418,19 +419,19 @@ def application_form(application_id: int | None = None):
             form.title,
             lambda: services.save_application(app, _application_data(form, programme)),
             lambda a: _("Der Förderantrag „%(title)s“ wurde gespeichert.", title=a.title),
-            fields={services.TotalCostsError: form.total_costs, services.AmountError: form.requested,
-                    services.YearError: form.year, services.ModuleError: form.modul,
-                    services.CallError: form.aufruf},
+            fields={rules.TotalCostsError: form.total_costs, rules.AmountError: form.requested,
+                    rules.YearError: form.year, rules.ModuleError: form.modul,
+                    rules.CallError: form.aufruf},
         )  # fmt: skip
         if ok:
             return redirect(_to_application(saved.id))
-    rule = services.rule_for(programme, None)
+    rule = rules.rule_for(programme, None)
     intro = _("Programm „%(p)s“", p=programme.name)
     if rule.max_amount or rule.own_share_percent:
         intro += " – " + _("Regel: höchstens %(max)s, Eigenanteil mindestens %(pct)s (Module "
                            "können eigene Werte haben).",
                            max=services.fmt_money(rule.max_amount) if rule.max_amount else "–",
-                           pct=services.fmt_percent(rule.own_share_percent) or "0 %")  # fmt: skip
+                           pct=rules.fmt_percent(rule.own_share_percent) or "0 %")  # fmt: skip
     back = _to_application(app.id) if app else url_for("funding.application_list")
     if app is None and (measure_id := id_arg("massnahme")):
         back = url_for("measures.measure_detail", measure_id=measure_id)
@@ -467,7 +468,7 @@ def application_status(application_id: int):
 
     ok, _x = commit_or_show(
         form.status, lambda: services.change_status(app, change, today_in_berlin()), success,
-        fields={services.GrantError: form.granted, services.DateError: form.on},
+        fields={rules.GrantError: form.granted, rules.DateError: form.on},
     )  # fmt: skip
     if ok:
         return redirect(_to_application(app.id))
@@ -496,7 +497,7 @@ def obligation_form(application_id: int | None = None, obligation_id: int | None
             lambda: services.save_obligation(app, obligation, form.kind.data, form.title.data,
                                              form.due_date.data),
             _("Die Frist wurde gespeichert und steht im Kalender."),
-            fields={services.DateError: form.due_date},
+            fields={rules.DateError: form.due_date},
         )  # fmt: skip
         if ok:
             return redirect(_to_application(app.id, "#fristen"))
@@ -532,11 +533,11 @@ def _to_line(line_id: int, anchor: str = "") -> str:
     return url_for("funding.budget_detail", line_id=line_id) + anchor
 
 
-def _budget_filters() -> tuple[BudgetFilterForm, services.BudgetFilter]:
+def _budget_filters() -> tuple[BudgetFilterForm, budget.BudgetFilter]:
     form = BudgetFilterForm(request.args, meta={"csrf": False})
     if not form.validate():
-        return form, services.BudgetFilter()
-    return form, services.BudgetFilter(year=form.year.data, state=form.state.data or None,
+        return form, budget.BudgetFilter()
+    return form, budget.BudgetFilter(year=form.year.data, state=form.state.data or None,
                                        text=(form.q.data or "").strip() or None)  # fmt: skip
 
 
@@ -544,7 +545,7 @@ def _budget_filters() -> tuple[BudgetFilterForm, services.BudgetFilter]:
 @requires(Permission.FUNDING_VIEW)
 def budget_list():
     form, filters = _budget_filters()
-    page = services.budget_page(filters, page_arg())
+    page = budget.budget_page(filters, page_arg())
     return render_template("funding/budget_list.html", form=form, page=page,
                            labels=BUDGET_STATE_LABELS, query=_query())  # fmt: skip
 
@@ -562,10 +563,10 @@ def budget_export(kind: str):
 @requires(Permission.FUNDING_VIEW)
 def budget_detail(line_id: int):
     line = _line_or_404(line_id)
-    planned, spent = services.line_totals(line.id)
+    planned, spent = budget.line_totals(line.id)
     return render_template(
         "funding/budget_detail.html", line=line, labels=BUDGET_STATE_LABELS,
-        allocations=services.allocations_of(line.id), planned=planned, spent=spent,
+        allocations=budget.allocations_of(line.id), planned=planned, spent=spent,
         action_form=Form(),
     )  # fmt: skip
 
@@ -586,7 +587,7 @@ def budget_form(line_id: int | None = None):
                                  if line.application else "")  # fmt: skip
         form.plan.data = str(line.process_id or "")
     if form.validate_on_submit():
-        data = services.BudgetLineData(
+        data = budget.BudgetLineData(
             year=form.year.data, amount=form.amount.data, purpose=form.purpose.data,
             cost_centre=form.cost_centre.data, blocked=form.blocked.data,
             block_condition=form.block_condition.data, lift_body_id=form.lift_body.chosen_id,
@@ -594,10 +595,10 @@ def budget_form(line_id: int | None = None):
             process_id=int(form.plan.data) if form.plan.data else None, notes=form.notes.data,
         )  # fmt: skip
         ok, saved = commit_or_show(
-            form.purpose, lambda: services.save_budget_line(line, data),
+            form.purpose, lambda: budget.save_budget_line(line, data),
             _("Der Haushaltsansatz wurde gespeichert."),
-            fields={services.AmountError: form.amount, services.YearError: form.year,
-                    services.BlockError: form.block_condition},
+            fields={rules.AmountError: form.amount, rules.YearError: form.year,
+                    rules.BlockError: form.block_condition},
         )  # fmt: skip
         if ok:
             return redirect(_to_line(saved.id))
@@ -620,10 +621,10 @@ def budget_lift(line_id: int):
     if form.validate_on_submit():
         ok, _x = commit_or_show(
             form.resolution,
-            lambda: services.lift_block(line, form.lifted_on.data, form.resolution.chosen_id,
+            lambda: budget.lift_block(line, form.lifted_on.data, form.resolution.chosen_id,
                                         today_in_berlin()),
             _("Die Sperre ist aufgehoben; die Mittel stehen zur Verfügung."),
-            fields={services.DateError: form.lifted_on},
+            fields={rules.DateError: form.lifted_on},
         )  # fmt: skip
         if ok:
             return redirect(_to_line(line.id))
@@ -638,7 +639,7 @@ def budget_lift(line_id: int):
 def budget_undo_lift(line_id: int):
     line = _line_or_404(line_id)
     back = _to_line(line.id)
-    return delete_or_explain(lambda: services.undo_lift(line),
+    return delete_or_explain(lambda: budget.undo_lift(line),
                              _("Die Aufhebung ist zurückgenommen; der Ansatz ist wieder gesperrt."),
                              back, back)  # fmt: skip
 
@@ -647,7 +648,7 @@ def budget_undo_lift(line_id: int):
 @requires(Permission.DOMAIN_EDIT)
 def budget_delete(line_id: int):
     line = _line_or_404(line_id)
-    return delete_or_explain(lambda: services.delete_budget_line(line),
+    return delete_or_explain(lambda: budget.delete_budget_line(line),
                              _("Der Haushaltsansatz wurde gelöscht."),
                              url_for("funding.budget_list"), _to_line(line.id))  # fmt: skip
 
@@ -662,17 +663,17 @@ def allocation_form(line_id: int):
         chosen = measures.measures_by_ids([measure_id]) if measure_id else []
         if chosen:
             form.measure.data = measure_label(chosen[0].id, chosen[0].title)
-            existing = services.allocation_for(line.id, chosen[0].id)
+            existing = budget.allocation_for(line.id, chosen[0].id)
             if existing is not None:
                 form.planned.data = money_input(existing.planned)
                 form.spent.data = money_input(existing.spent)
     if form.validate_on_submit():
         ok, _x = commit_or_show(
             form.planned,
-            lambda: services.set_allocation(line, form.measure.chosen_id, form.planned.data,
+            lambda: budget.set_allocation(line, form.measure.chosen_id, form.planned.data,
                                             form.spent.data),
             _("Die Mittel für die Maßnahme wurden gespeichert."),
-            fields={services.SpentError: form.spent},
+            fields={rules.SpentError: form.spent},
         )  # fmt: skip
         if ok:
             return redirect(_to_line(line.id, "#mittel"))
@@ -685,5 +686,5 @@ def allocation_form(line_id: int):
 def allocation_remove(allocation_id: int):
     allocation = db.get_or_404(BudgetAllocation, allocation_id)
     back = _to_line(allocation.budget_line_id, "#mittel")
-    return delete_or_explain(lambda: services.remove_allocation(allocation),
+    return delete_or_explain(lambda: budget.remove_allocation(allocation),
                              _("Die Maßnahme erhält keine Mittel mehr aus diesem Ansatz."), back, back)  # fmt: skip

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from planner.core.money import Money, MoneyError, parse_money
 from planner.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from planner.extensions import db as _db
-from planner.funding import services
+from planner.funding import budget, overview, rules, services
 from planner.funding.models import (
     ApplicationStatus,
     BudgetLine,
@@ -65,17 +65,17 @@ def test_the_own_share_rule_and_the_maximum_are_checked_with_a_clear_message(db)
     # 20 % of 93,750 is 18,750: 75,000 is exactly allowed
     app = services.save_application(None, _data(ids, total_costs="93.750", requested="75.000"))
     assert app.own_share == Decimal("18750.00")
-    with pytest.raises(services.OwnShareError) as info:
+    with pytest.raises(rules.OwnShareError) as info:
         services.save_application(None, _data(ids, total_costs="90000", requested="75000"))
     text = str(info.value)
     assert "15.000,00\u00a0€" in text and "16,67\u00a0%" in text and "mindestens 20\u00a0%" in text
     assert "18.000,00\u00a0€" in text and "höchstens 72.000,00\u00a0€" in text
-    with pytest.raises(services.AmountError, match="höchstens 75.000,00"):
+    with pytest.raises(rules.AmountError, match="höchstens 75.000,00"):
         services.save_application(None, _data(ids, total_costs="200000", requested="80000"))
-    with pytest.raises(services.OwnShareError, match="übersteigt die Gesamtausgaben"):
+    with pytest.raises(rules.OwnShareError, match="übersteigt die Gesamtausgaben"):
         services.save_application(None, _data(ids, total_costs="1000", requested="2000"))
     for bad in ("-5", "0", "abc", "1e30", "12,500.00"):
-        with pytest.raises(services.AmountError):
+        with pytest.raises(rules.AmountError):
             services.save_application(None, _data(ids, requested=bad))
     _db.session.rollback()
     # a programme without modules: its own rule; without a rule, anything up to the costs
@@ -88,20 +88,20 @@ def test_the_own_share_rule_and_the_maximum_are_checked_with_a_clear_message(db)
 def test_programme_module_and_call_rules(db):
     ids = world.build()
     programme = _db.session.get(FundingProgramme, ids["programme_id"])
-    with pytest.raises(services.NameTaken):
+    with pytest.raises(rules.NameTaken):
         services.save_programme(None, services.ProgrammeData(name=programme.name.upper()))
-    with pytest.raises(services.YearError, match="endet vor"):
+    with pytest.raises(rules.YearError, match="endet vor"):
         services.save_programme(
             None, services.ProgrammeData(name="X", first_year=2020, last_year=2019)
         )
-    with pytest.raises(services.AmountError, match="zwischen 0 und 100"):
+    with pytest.raises(rules.AmountError, match="zwischen 0 und 100"):
         services.save_programme(None, services.ProgrammeData(name="Y", own_share_percent="120"))
-    with pytest.raises(services.YearError, match="läuft 2017–2030"):
+    with pytest.raises(rules.YearError, match="läuft 2017–2030"):
         services.save_call(programme, None, services.CallData("Zu spät", 2031, date(2030, 1, 1)))
-    with pytest.raises(services.DateError, match="vor dem Beginn"):
+    with pytest.raises(rules.DateError, match="vor dem Beginn"):
         services.save_call(programme, None, services.CallData(
             "Verkehrt", 2027, date(2026, 1, 1), opens_on=date(2026, 2, 1)))  # fmt: skip
-    with pytest.raises(services.FundingError, match="Anträge"):
+    with pytest.raises(rules.FundingError, match="Anträge"):
         services.delete_programme(programme)
     # the call's closing date is a funding deadline
     deadline = _db.session.scalar(select(Deadline).where(
@@ -116,18 +116,18 @@ def test_status_moves_one_step_at_a_time_with_dates(db):
     app = _app(ids)
     assert services.allowed_next(app.status) == [ApplicationStatus.EINGEREICHT,
                                                  ApplicationStatus.ZURUECKGEZOGEN]  # fmt: skip
-    with pytest.raises(services.StatusError, match="Schritte einzeln"):
+    with pytest.raises(rules.StatusError, match="Schritte einzeln"):
         services.change_status(app, services.StatusChange("bewilligt", date(2026, 5, 1)), TODAY)
-    with pytest.raises(services.StatusError, match="gibt es nicht"):
+    with pytest.raises(rules.StatusError, match="gibt es nicht"):
         services.change_status(app, services.StatusChange("genehmigt", date(2026, 5, 1)), TODAY)
-    with pytest.raises(services.DateError, match="Datum an"):
+    with pytest.raises(rules.DateError, match="Datum an"):
         services.change_status(app, services.StatusChange("eingereicht", None), TODAY)
     services.change_status(app, services.StatusChange("eingereicht", date(2026, 5, 1)), TODAY)
     assert app.submitted_on == date(2026, 5, 1)
     call_deadline = _db.session.scalar(select(Deadline).where(
         Deadline.owner_type == "funding_call", Deadline.owner_id == ids["call_id"]))  # fmt: skip
     assert call_deadline.state == DeadlineState.ERLEDIGT  # the call's closing date is met
-    with pytest.raises(services.DateError, match="vor der Einreichung"):
+    with pytest.raises(rules.DateError, match="vor der Einreichung"):
         services.change_status(app, services.StatusChange("abgelehnt", date(2026, 4, 1)), TODAY)
     services.change_status(app, services.StatusChange("abgelehnt", date(2026, 6, 1)), TODAY)
     assert app.decided_on == date(2026, 6, 1) and app.granted is None
@@ -136,9 +136,9 @@ def test_status_moves_one_step_at_a_time_with_dates(db):
     assert app.decided_on is None and app.submitted_on == date(2026, 5, 1)
     services.change_status(app, services.StatusChange("zurueckgezogen", date(2026, 7, 1)), TODAY)
     assert app.withdrawn_on == date(2026, 7, 1)
-    with pytest.raises(services.StatusError):
+    with pytest.raises(rules.StatusError):
         services.change_status(app, services.StatusChange("bewilligt", date(2026, 7, 2)), TODAY)
-    with pytest.raises(services.StatusError, match="in Vorbereitung"):
+    with pytest.raises(rules.StatusError, match="in Vorbereitung"):
         services.delete_application(_db.session.get(FundingApplication, ids["granted_id"]))
 
 
@@ -146,16 +146,16 @@ def test_a_grant_is_at_most_the_request_and_less_is_partial(db):
     ids = world.build()
     app = _app(ids)
     services.change_status(app, services.StatusChange("eingereicht", date(2026, 5, 1)), TODAY)
-    with pytest.raises(services.GrantError, match="höchstens die beantragten 75.000,00"):
+    with pytest.raises(rules.GrantError, match="höchstens die beantragten 75.000,00"):
         services.change_status(app, services.StatusChange("bewilligt", date(2026, 6, 1),
                                                           granted="75000,01"), TODAY)  # fmt: skip
-    with pytest.raises(services.GrantError, match="teilweise bewilligt"):
+    with pytest.raises(rules.GrantError, match="teilweise bewilligt"):
         services.change_status(app, services.StatusChange("bewilligt", date(2026, 6, 1),
                                                           granted="60000"), TODAY)  # fmt: skip
-    with pytest.raises(services.DateError, match="endet vor seinem Beginn"):
+    with pytest.raises(rules.DateError, match="endet vor seinem Beginn"):
         services.change_status(app, services.StatusChange("bewilligt", date(2026, 6, 1),
                                                           period_end=date(2020, 1, 1)), TODAY)  # fmt: skip
-    with pytest.raises(services.GrantError, match="bewilligten Betrag"):
+    with pytest.raises(rules.GrantError, match="bewilligten Betrag"):
         services.change_status(app, services.StatusChange("teilweise_bewilligt", date(2026, 6, 1)),
                                TODAY)  # fmt: skip
     _db.session.rollback()
@@ -168,7 +168,7 @@ def test_a_grant_is_at_most_the_request_and_less_is_partial(db):
     # a changed notice: the full amount after all
     services.change_status(app, services.StatusChange("bewilligt", date(2026, 7, 1)), TODAY)
     assert app.granted == Decimal("75000.00") and app.decided_on == date(2026, 6, 1)
-    with pytest.raises(services.GrantError, match="weniger kann nicht"):
+    with pytest.raises(rules.GrantError, match="weniger kann nicht"):
         services.save_application(app, _data(ids, total_costs="93750", requested="70000"))
 
 
@@ -213,8 +213,8 @@ def test_a_grant_proposes_to_lift_the_block_and_creates_the_step_for_the_body(db
     app = _app(ids)
     line = _db.session.get(BudgetLine, ids["line_id"])
     assert line.state == "gesperrt"
-    with pytest.raises(services.DateError, match="noch nicht erfüllt"):
-        services.lift_block(line, date(2026, 5, 1), None, TODAY)
+    with pytest.raises(rules.DateError, match="noch nicht erfüllt"):
+        budget.lift_block(line, date(2026, 5, 1), None, TODAY)
     services.change_status(app, services.StatusChange("eingereicht", date(2026, 5, 1)), TODAY)
     assert line.lift_proposed_on is None  # filed is not granted
     proposed = services.change_status(app, services.StatusChange("bewilligt", date(2026, 6, 15)),
@@ -234,20 +234,20 @@ def test_a_grant_proposes_to_lift_the_block_and_creates_the_step_for_the_body(db
     )
     # the lift: only by the body named, not before its resolution, not in the future
     other = ResolutionFactory(body=BodyFactory(name="Kreistag"), date=date(2026, 7, 1))
-    with pytest.raises(services.ResolutionError, match="Sozialausschuss"):
-        services.lift_block(line, date(2026, 8, 1), other.id, TODAY)
-    with pytest.raises(services.DateError, match="wenn sie beschlossen"):
-        services.lift_block(line, date(2027, 1, 1), ids["resolution_id"], TODAY)
-    services.lift_block(line, date(2026, 8, 1), ids["resolution_id"], TODAY)
+    with pytest.raises(rules.ResolutionError, match="Sozialausschuss"):
+        budget.lift_block(line, date(2026, 8, 1), other.id, TODAY)
+    with pytest.raises(rules.DateError, match="wenn sie beschlossen"):
+        budget.lift_block(line, date(2027, 1, 1), ids["resolution_id"], TODAY)
+    budget.lift_block(line, date(2026, 8, 1), ids["resolution_id"], TODAY)
     assert line.state == "aufgehoben" and line.available
     assert step.status == StepStatus.ERLEDIGT
-    with pytest.raises(services.FundingError, match="schon am 01.08.2026"):
-        services.lift_block(line, date(2026, 8, 2), None, TODAY)
+    with pytest.raises(rules.FundingError, match="schon am 01.08.2026"):
+        budget.lift_block(line, date(2026, 8, 2), None, TODAY)
 
 
 def test_a_line_tied_to_an_application_already_granted_is_proposed_at_once(db):
     ids = world.build()
-    line = services.save_budget_line(None, services.BudgetLineData(
+    line = budget.save_budget_line(None, budget.BudgetLineData(
         year=2027, amount="5000", purpose="Nachträglich gesperrt", blocked=True,
         block_condition="Förderung", application_id=ids["granted_id"]))  # fmt: skip
     assert line.state == "vorgeschlagen" and line.lift_step_id is not None
@@ -257,26 +257,26 @@ def test_money_for_measures_stays_within_the_line_and_is_not_spent_while_blocked
     ids = world.build()
     blocked = _db.session.get(BudgetLine, ids["line_id"])
     free = _db.session.get(BudgetLine, ids["free_line_id"])
-    services.set_allocation(blocked, ids["measure_id"], "30000", "0")  # planning is fine
-    with pytest.raises(services.AmountError, match="Gesperrte Mittel"):
-        services.set_allocation(blocked, ids["measure_id"], "30000", "1")
+    budget.set_allocation(blocked, ids["measure_id"], "30000", "0")  # planning is fine
+    with pytest.raises(rules.AmountError, match="Gesperrte Mittel"):
+        budget.set_allocation(blocked, ids["measure_id"], "30000", "1")
     _db.session.rollback()
     free = _db.session.get(BudgetLine, ids["free_line_id"])
-    with pytest.raises(services.AmountError, match="Verplant wären 20.000,01"):
-        services.set_allocation(free, ids["measure_id"], "20000,01", "0")
+    with pytest.raises(rules.AmountError, match="Verplant wären 20.000,01"):
+        budget.set_allocation(free, ids["measure_id"], "20000,01", "0")
     _db.session.rollback()
     free = _db.session.get(BudgetLine, ids["free_line_id"])
-    assert services.line_totals(free.id) == (Decimal("10000.00"), Decimal("2500.50"))
-    with pytest.raises(services.AmountError, match="kann nicht kleiner"):
-        services.save_budget_line(free, services.BudgetLineData(year=2027, amount="9999",
+    assert budget.line_totals(free.id) == (Decimal("10000.00"), Decimal("2500.50"))
+    with pytest.raises(rules.AmountError, match="kann nicht kleiner"):
+        budget.save_budget_line(free, budget.BudgetLineData(year=2027, amount="9999",
                                                                 purpose=free.purpose))  # fmt: skip
     _db.session.rollback()
     # money spent keeps the measure and the line
     measure = measures.measures_by_ids([ids["measure_id"]])[0]
     with pytest.raises(measures.MeasureError, match="Haushaltsansatz"):
         measures.delete_measure(measure)
-    with pytest.raises(services.FundingError, match="ausgegeben"):
-        services.delete_budget_line(_db.session.get(BudgetLine, ids["free_line_id"]))
+    with pytest.raises(rules.FundingError, match="ausgegeben"):
+        budget.delete_budget_line(_db.session.get(BudgetLine, ids["free_line_id"]))
 
 
 def test_sums_over_many_lines_add_up_to_the_cent(db):
@@ -289,18 +289,18 @@ def test_sums_over_many_lines_add_up_to_the_cent(db):
     _db.session.execute(BudgetLine.__table__.insert(), [
         {"year": 2020 + i % 3, "amount": a, "purpose": f"Ansatz {i}", "blocked": i % 2 == 0,
          "created_at": _now(), "updated_at": _now()} for i, a in enumerate(amounts)])  # fmt: skip
-    overview = services.overview()
-    by_year = {year: subtotal for year, _rows, subtotal in overview.years}
+    sums = overview.overview()
+    by_year = {year: subtotal for year, _rows, subtotal in sums.years}
     for year in (2020, 2021, 2022):
         expected = sum((a for i, a in enumerate(amounts) if 2020 + i % 3 == year), Decimal("0"))
         got = by_year[year].blocked + by_year[year].released
         assert got == expected and isinstance(got, Decimal)
         assert got == got.quantize(Decimal("0.01"))
     total = sum(amounts, Decimal("0")) + Decimal("70000") + Decimal("20000")
-    assert overview.total.blocked + overview.total.released == total
-    assert overview.total.granted == Decimal("40000.00")
-    assert overview.total.own_share == Decimal("10000.00")
-    assert overview.total.preparing == Decimal("75000.00")
+    assert sums.total.blocked + sums.total.released == total
+    assert sums.total.granted == Decimal("40000.00")
+    assert sums.total.own_share == Decimal("10000.00")
+    assert sums.total.preparing == Decimal("75000.00")
 
 
 def _now():
@@ -317,7 +317,7 @@ def test_measures_without_funding(db):
     idea = measures.save_measure(
         None, measures.MeasureData(title="Nur eine Idee"), world._planner()
     )
-    titles = [m.title for m in services.unfunded_measures()]
+    titles = [m.title for m in overview.unfunded_measures()]
     assert "Ohne Geld" in titles and idea.title not in titles
     assert all("Sozialplanerstelle" not in t for t in titles)  # funded by the application
 
@@ -332,7 +332,7 @@ def test_the_demo_tells_the_seed_story(db):
     assert "Ausschuss für Soziales" in line.lift_body.name
     assert line.application.status == ApplicationStatus.VORBEREITUNG
     assert line.application.call.year == 2018
-    rule = services.rule_for(line.application.programme, line.application.module)
+    rule = rules.rule_for(line.application.programme, line.application.module)
     assert rule.max_amount == Decimal("75000.00") and rule.own_share_percent == Decimal("20.00")
     calls = services.calls_of(line.application.programme_id)
     assert sorted(c.year for c in calls) == [2017, 2018, 2019, 2020]
@@ -358,19 +358,19 @@ def test_organisation_references_keep_applicants(db):
 def test_more_rules_of_applications(db):
     ids = world.build()
     # a programme with modules: the module (and its rule) must be chosen
-    with pytest.raises(services.ModuleError, match="Modul"):
+    with pytest.raises(rules.ModuleError, match="Modul"):
         services.save_application(
             None, _data(ids, module_id=None, total_costs="90000", requested="75000")
         )
     # call and funding year agree
-    with pytest.raises(services.YearError, match="Förderjahr 2027"):
+    with pytest.raises(rules.YearError, match="Förderjahr 2027"):
         services.save_application(None, _data(ids, call_id=ids["call_id"], year=2028))
-    with pytest.raises(services.TotalCostsError, match="kein Betrag"):
+    with pytest.raises(rules.TotalCostsError, match="kein Betrag"):
         services.save_application(None, _data(ids, total_costs="neunzigtausend"))
-    with pytest.raises(services.PercentError):
+    with pytest.raises(rules.PercentError):
         services.save_programme(None, services.ProgrammeData(name="P", own_share_percent="abc"))
-    with pytest.raises(services.BlockError):
-        services.save_budget_line(None, services.BudgetLineData(year=2027, amount="1", purpose="x",
+    with pytest.raises(rules.BlockError):
+        budget.save_budget_line(None, budget.BudgetLineData(year=2027, amount="1", purpose="x",
                                                                 blocked=True))  # fmt: skip
 
 
@@ -391,12 +391,12 @@ def test_a_decision_entered_by_mistake_is_taken_back_with_its_proposal_and_dutie
     services.change_status(app, services.StatusChange("bewilligt", date(2026, 7, 1)), TODAY)
     assert line.state == "vorgeschlagen" and line.lift_step_id not in (None, step.id)
     # the lift not before the notice; entered by mistake, it is taken back
-    with pytest.raises(services.DateError, match="Bescheid vom 01.07.2026"):
-        services.lift_block(line, date(2026, 6, 30), None, TODAY)
-    services.lift_block(line, date(2026, 7, 10), None, TODAY)
+    with pytest.raises(rules.DateError, match="Bescheid vom 01.07.2026"):
+        budget.lift_block(line, date(2026, 6, 30), None, TODAY)
+    budget.lift_block(line, date(2026, 7, 10), None, TODAY)
     lift_step = _db.session.get(Step, line.lift_step_id)
     assert lift_step.status == StepStatus.ERLEDIGT and lift_step.done_at.date() == date(2026, 7, 10)
-    services.undo_lift(line)
+    budget.undo_lift(line)
     assert line.state == "vorgeschlagen" and lift_step.status == StepStatus.OFFEN
     # a waiver after the grant: the duties leave the calendar
     services.change_status(app, services.StatusChange("zurueckgezogen", date(2026, 8, 1)), TODAY)
@@ -408,10 +408,10 @@ def test_a_decision_entered_by_mistake_is_taken_back_with_its_proposal_and_dutie
 def test_spent_never_exceeds_planned_and_is_shown_at_its_field(db):
     ids = world.build()
     free = _db.session.get(BudgetLine, ids["free_line_id"])
-    with pytest.raises(services.SpentError, match="mehr als geplant"):
-        services.set_allocation(free, ids["measure_id"], "1000", "1500")
-    with pytest.raises(services.SpentError, match="kein Betrag"):
-        services.set_allocation(free, ids["measure_id"], "1000", "abc")
+    with pytest.raises(rules.SpentError, match="mehr als geplant"):
+        budget.set_allocation(free, ids["measure_id"], "1000", "1500")
+    with pytest.raises(rules.SpentError, match="kein Betrag"):
+        budget.set_allocation(free, ids["measure_id"], "1000", "abc")
 
 
 def test_funding_deadlines_are_for_planners_and_those_responsible(db):
@@ -429,7 +429,7 @@ def test_funding_deadlines_are_for_planners_and_those_responsible(db):
     duty = _db.session.scalar(select(Deadline).where(Deadline.owner_type == "grant_obligation"))
     assert not deadlines.can_see(supplier, call) and not deadlines.can_see(supplier, duty)
     assert deadlines.can_see(applicant, duty)  # the applicant's duty
-    overdue, coming = services.open_deadlines(TODAY)
+    overdue, coming = overview.open_deadlines(TODAY)
     assert [d.owner_type for d in coming][:1] == ["funding_call"]  # 31.12.2026
     assert all(d.due_date < TODAY for d in overdue) and all(d.due_date >= TODAY for d in coming)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from planner.extensions import db as _db
-from planner.funding import services
+from planner.funding import budget, services
 from planner.measures import services as measures
 from planner.process import services as process
 from tests.factories import BodyFactory, OrganisationFactory, ResolutionFactory
@@ -39,7 +39,7 @@ def build(org=None, long_names: bool = False) -> dict[str, int]:
         programme_id=programme.id, module_id=module.id, call_id=call.id, applicant_id=org.id,
         title=f"Antrag {word}", year=None, total_costs="93.750,00", requested="75.000,00",
         measure_ids=[measure.id]))  # fmt: skip
-    line = services.save_budget_line(None, services.BudgetLineData(
+    line = budget.save_budget_line(None, budget.BudgetLineData(
         year=2027, amount="70.000,00", purpose=f"Zielsetzung {word}", blocked=True,
         block_condition="vorbehaltlich einer Förderung", lift_body_id=committee.id,
         application_id=preparing.id, process_id=plan.id))  # fmt: skip
@@ -50,9 +50,9 @@ def build(org=None, long_names: bool = False) -> dict[str, int]:
                            date(2026, 1, 10))  # fmt: skip
     services.change_status(granted, services.StatusChange("bewilligt", date(2026, 3, 1)),
                            date(2026, 3, 1))  # fmt: skip
-    free = services.save_budget_line(None, services.BudgetLineData(
+    free = budget.save_budget_line(None, budget.BudgetLineData(
         year=2027, amount="20000", purpose=f"Eigenanteil {word}"))  # fmt: skip
-    allocation = services.set_allocation(free, measure.id, "10000", "2500,50")
+    allocation = budget.set_allocation(free, measure.id, "10000", "2500,50")
     obligation = services.obligations_of(granted.id)[0]
     _db.session.commit()
     return {"programme_id": programme.id, "module_id": module.id, "call_id": call.id,
