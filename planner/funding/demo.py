@@ -19,6 +19,8 @@ from planner.funding import budget, rules, services
 from planner.funding.models import FundingProgramme
 from planner.governance import demo as governance_demo
 from planner.governance.models import Body
+from planner.process import demo as process_demo
+from planner.process.models import Process, Step
 
 PROGRAMME = "NRW hält zusammen … für ein Leben ohne Armut und Ausgrenzung"
 MAIS = "Ministerium für Arbeit, Integration und Soziales NRW (MAIS)"
@@ -35,6 +37,16 @@ CALLS = [  # title, funding year, opens, closes, note
 
 def _org(name: str) -> Organisation | None:
     return db.session.scalar(select(Organisation).where(Organisation.name == name))
+
+
+def _financed_steps() -> list[int]:
+    """What the 70,000 EUR and the grant pay for in the first cycle: the basic concept and the
+    small-area monitoring."""
+    return list(db.session.scalars(
+        select(Step.id).join(Process, Process.id == Step.process_id)
+        .where(Process.title == process_demo.TITLE,
+               Step.template_step.in_(["grundkonzept", "monitoring"]))
+    ))  # fmt: skip
 
 
 def load() -> None:
@@ -90,7 +102,7 @@ def load() -> None:
     application = services.save_application(None, services.ApplicationData(
         programme_id=programme.id, module_id=module.id, call_id=calls[2018].id,
         applicant_id=rsk.id, title="Aufbau einer strategischen Sozialplanung im Rhein-Sieg-Kreis",
-        year=2018, total_costs="93750", requested="75000",
+        year=2018, total_costs="93750", requested="75000", step_ids=_financed_steps(),
         notes="Beschluss des Kreistags vom 19.12.2016: in 2017 einen Förderantrag stellen, "
               "sofern das Programm bis 2020 fortgeführt wird. Der Eigenanteil (18.750 €) kommt "
               "aus dem Haushaltsansatz 2018.",

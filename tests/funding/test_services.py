@@ -332,6 +332,7 @@ def test_the_demo_tells_the_seed_story(db):
     assert "Ausschuss für Soziales" in line.lift_body.name
     assert line.application.status == ApplicationStatus.VORBEREITUNG
     assert line.application.call.year == 2018
+    assert len(services.linked_step_ids(line.application.id)) == 2  # concept and monitoring
     rule = rules.rule_for(line.application.programme, line.application.module)
     assert rule.max_amount == Decimal("75000.00") and rule.own_share_percent == Decimal("20.00")
     calls = services.calls_of(line.application.programme_id)
