@@ -87,9 +87,7 @@ def parse_money(text, *, allow_zero: bool = True) -> Decimal | None:
 
 
 def money_input(value: Decimal | None) -> str:
-    """The value as it is typed back into a form: "12.500,50"."""
-    if value is None:
-        return ""
-    from babel import numbers
+    """The value as it is typed back into a form: "12.500,50" (fmt_money without the sign)."""
+    from planner.core.i18n import fmt_money
 
-    return numbers.format_decimal(value, format="#,##0.00", locale="de_DE")
+    return fmt_money(value).removesuffix("\u00a0€")

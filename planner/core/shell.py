@@ -47,6 +47,13 @@ def page_url(number: int) -> str:
     return f"{request.path}?{urlencode(args)}"
 
 
+def list_query() -> str:
+    """This list's query (its filters) without the page number, for its export links: "?q=…"
+    or empty."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    return "?" + urlencode(args) if args else ""
+
+
 _DEMO_CACHE: dict[str, tuple[float, bool]] = {}
 DEMO_CACHE_SECONDS = 60
 

@@ -65,6 +65,11 @@ def saved_upload(storage) -> Path:
     return Path(handle.name)
 
 
+# the content types of the list exports, by file kind
+TABLE_MIMETYPES = {"csv": "text/csv; charset=utf-8",
+                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # fmt: skip
+
+
 def download(body, filename: str, mimetype: str, *, private: bool = False) -> Response:
     """A file to save (CSV, XLSX, JSON): ``private`` ones are never cached."""
     # a mimetype that names its charset is the whole content type (no second "; charset=")

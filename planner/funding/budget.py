@@ -58,15 +58,6 @@ class BudgetLineData:
     notes: str | None = None
 
 
-def _totals(line_id: int) -> tuple[Decimal, Decimal]:
-    planned, spent = db.session.execute(
-        select(func.coalesce(func.sum(raw(BudgetAllocation.planned)), 0),
-               func.coalesce(func.sum(raw(BudgetAllocation.spent)), 0))
-        .where(BudgetAllocation.budget_line_id == line_id)
-    ).one()  # fmt: skip
-    return cents(planned), cents(spent)
-
-
 def totals_of(line_ids: list[int]) -> dict[int, tuple[Decimal, Decimal]]:
     """Planned and spent of many lines (one grouped query, in chunks)."""
     result: dict[int, tuple[Decimal, Decimal]] = {}
@@ -102,7 +93,7 @@ def save_budget_line(line: BudgetLine | None, data: BudgetLineData) -> BudgetLin
         line = BudgetLine(blocked=bool(data.blocked))
         db.session.add(line)
     else:
-        planned, spent = _totals(line.id)
+        planned, spent = line_totals(line.id)
         if amount < max(planned, spent):
             raise AmountError(
                 _("Für Maßnahmen sind schon %(p)s verplant und %(s)s ausgegeben; der Ansatz "
@@ -132,7 +123,7 @@ def save_budget_line(line: BudgetLine | None, data: BudgetLineData) -> BudgetLin
 
 
 def delete_budget_line(line: BudgetLine) -> None:
-    _planned, spent = _totals(line.id)
+    _planned, spent = line_totals(line.id)
     if spent > 0:
         raise FundingError(_("Aus diesem Ansatz wurde Geld ausgegeben; er bleibt als Nachweis."))
     db.session.delete(line)
@@ -228,7 +219,7 @@ def undo_lift(line: BudgetLine) -> None:
     step for the resolution is open again."""
     if line.lifted_on is None:
         raise FundingError(_("Die Sperre ist nicht aufgehoben."))
-    _planned, spent = _totals(line.id)
+    _planned, spent = line_totals(line.id)
     if spent > 0:
         raise FundingError(
             _(
@@ -278,7 +269,7 @@ def set_allocation(line: BudgetLine, measure_id: int | None, planned, spent) -> 
         db.session.add(allocation)
     allocation.planned, allocation.spent = planned, spent
     flush_or_raise(FundingError(_("Diese Maßnahme wurde gleichzeitig schon eingetragen.")))
-    total_planned, total_spent = _totals(line.id)
+    total_planned, total_spent = line_totals(line.id)
     if total_planned > line.amount:
         raise AmountError(
             _("Verplant wären %(p)s, der Ansatz hat %(a)s.", p=fmt_money(total_planned),
@@ -306,7 +297,7 @@ def remove_allocation(allocation: BudgetAllocation) -> None:
 
 
 def line_totals(line_id: int) -> tuple[Decimal, Decimal]:
-    return _totals(line_id)
+    return totals_of([line_id]).get(line_id, (Decimal("0.00"), Decimal("0.00")))
 
 
 @dataclass

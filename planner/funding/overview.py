@@ -86,18 +86,15 @@ def overview(
         .select_from(L).outerjoin(A, A.id == L.application_id)
         .group_by(L.year, A.programme_id)
     )  # fmt: skip
-    for column_year, stmt in ((A.year, "apps"), (L.year, "lines")):
-        target = apps if stmt == "apps" else lines
+
+    def chosen(stmt, year):
         if year_from:
-            target = target.where(column_year >= year_from)
+            stmt = stmt.where(year >= year_from)
         if year_to:
-            target = target.where(column_year <= year_to)
-        if programme_id:
-            target = target.where(A.programme_id == programme_id)
-        if stmt == "apps":
-            apps = target
-        else:
-            lines = target
+            stmt = stmt.where(year <= year_to)
+        return stmt.where(A.programme_id == programme_id) if programme_id else stmt
+
+    apps, lines = chosen(apps, A.year), chosen(lines, L.year)
     rows: dict[tuple[int, int | None], OverviewRow] = {}
 
     def row(year, pid) -> OverviewRow:

@@ -5,6 +5,8 @@ references that keep organisations and measures, a health probe."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -74,13 +76,12 @@ def _health():
     from planner.funding.models import BudgetLine
 
     # proposals to lift a block that nobody acted on for a quarter
+    cutoff = today_in_berlin() - timedelta(days=90)
     stale = db.session.scalar(
         select(func.count()).select_from(
             select(BudgetLine.id).where(
                 BudgetLine.blocked.is_(True), BudgetLine.lifted_on.is_(None),
-                BudgetLine.lift_proposed_on < func.current_date() - 90
-                if db.engine.dialect.name == "postgresql"
-                else BudgetLine.lift_proposed_on < func.date("now", "-90 days"),
+                BudgetLine.lift_proposed_on < cutoff,
             ).limit(1000).subquery()
         )
     )  # fmt: skip

@@ -3,8 +3,6 @@ status, grant and duties, budget lines with the block, its lift and the money fo
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -14,9 +12,10 @@ from planner.accounts.lookups import person_label
 from planner.core.forms import Form, options
 from planner.core.money import money_input
 from planner.core.permissions import Permission, can, requires
+from planner.core.shell import list_query
 from planner.core.transaction import commit_or_show
 from planner.core.urls import id_arg, page_arg
-from planner.core.views import delete_or_explain, download, form_page
+from planner.core.views import TABLE_MIMETYPES, delete_or_explain, download, form_page
 from planner.deadlines.services import today_in_berlin
 from planner.extensions import db
 from planner.files.forms import FileUploadForm
@@ -55,13 +54,6 @@ from planner.process import services as process
 from planner.process.lookups import step_label
 
 FILE_OWNER = "funding_application"
-MIMETYPES = {"csv": "text/csv; charset=utf-8",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # fmt: skip
-
-
-def _query() -> str:
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
-    return "?" + urlencode(args) if args else ""
 
 
 # --- overview -------------------------------------------------------------------------------
@@ -291,7 +283,7 @@ def application_list():
     programme = (
         db.session.get(FundingProgramme, filters.programme_id) if filters.programme_id else None
     )
-    return render_template("funding/application_list.html", form=form, page=page, query=_query(),
+    return render_template("funding/application_list.html", form=form, page=page, query=list_query(),
                            programme=programme)  # fmt: skip
 
 
@@ -300,7 +292,9 @@ def application_list():
 def application_export(kind: str):
     _form, filters = _application_filters()
     return download(
-        transfer.export_applications(filters, kind), f"foerderantraege.{kind}", MIMETYPES[kind]
+        transfer.export_applications(filters, kind),
+        f"foerderantraege.{kind}",
+        TABLE_MIMETYPES[kind],
     )
 
 
@@ -547,7 +541,7 @@ def budget_list():
     form, filters = _budget_filters()
     page = budget.budget_page(filters, page_arg())
     return render_template("funding/budget_list.html", form=form, page=page,
-                           labels=BUDGET_STATE_LABELS, query=_query())  # fmt: skip
+                           labels=BUDGET_STATE_LABELS, query=list_query())  # fmt: skip
 
 
 @bp.route("/foerderung/haushalt/export.<any(csv, xlsx):kind>")
@@ -555,7 +549,9 @@ def budget_list():
 def budget_export(kind: str):
     _form, filters = _budget_filters()
     return download(
-        transfer.export_budget_lines(filters, kind), f"haushaltsansaetze.{kind}", MIMETYPES[kind]
+        transfer.export_budget_lines(filters, kind),
+        f"haushaltsansaetze.{kind}",
+        TABLE_MIMETYPES[kind],
     )
 
 

@@ -3,8 +3,6 @@ forms, the bulk update."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,9 +10,16 @@ from flask_login import current_user
 from planner.core.forms import Form, options
 from planner.core.panels import panels_for
 from planner.core.permissions import Permission, requires
+from planner.core.shell import list_query
 from planner.core.transaction import DomainError, commit_or_show
 from planner.core.urls import id_arg, page_arg
-from planner.core.views import delete_or_explain, download, form_page, saved_upload
+from planner.core.views import (
+    TABLE_MIMETYPES,
+    delete_or_explain,
+    download,
+    form_page,
+    saved_upload,
+)
 from planner.deadlines.services import today_in_berlin
 from planner.extensions import db
 from planner.measures import bp, services, transfer
@@ -72,19 +77,14 @@ def _filters() -> tuple[MeasureFilterForm, services.MeasureFilter]:
 def measure_list():
     form, filters = _filters()
     page = services.measure_page(filters, page_arg())
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
-    query = "?" + urlencode(args) if args else ""
-    return render_template("measures/measure_list.html", form=form, page=page, query=query)
+    return render_template("measures/measure_list.html", form=form, page=page, query=list_query())
 
 
 @bp.route("/massnahmen/export.<any(csv, xlsx):kind>")
 @requires(Permission.MEASURES_VIEW)
 def measure_export(kind: str):
     _form, filters = _filters()
-    body = transfer.export(filters, kind)
-    mimetype = ("text/csv; charset=utf-8" if kind == "csv" else
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
-    return download(body, f"massnahmen.{kind}", mimetype)
+    return download(transfer.export(filters, kind), f"massnahmen.{kind}", TABLE_MIMETYPES[kind])
 
 
 @bp.route("/massnahmen/<id:measure_id>")
