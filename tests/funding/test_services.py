@@ -447,3 +447,57 @@ def test_money_text_is_babels_german_format_for_every_amount():
     for value in values:
         expected = numbers.format_decimal(value, format="#,##0.00", locale="de_DE") + "\u00a0€"
         assert fmt_money(value) == expected, value
+
+
+def _race(insert_row):
+    """A second request that writes the same unique key just before this one flushes (after
+    this one's check found the key free): its own connection and transaction."""
+    from sqlalchemy import event
+
+    fired = []
+
+    def competitor(session, _context, _instances):
+        if not fired:
+            fired.append(True)
+            with _db.engine.connect() as connection:
+                insert_row(connection)
+                connection.commit()
+
+    event.listen(_db.session, "before_flush", competitor)
+    return fired, lambda: event.remove(_db.session, "before_flush", competitor)
+
+
+def test_the_same_money_or_name_written_at_once_gets_a_german_message(db):
+    from planner.core.models import utcnow
+    from planner.funding.models import BudgetAllocation
+
+    ids = world.build()
+    free_id = ids["free_line_id"]
+    other = measures.save_measure(None, measures.MeasureData(title="Zweite"), world._planner())
+    _db.session.commit()
+    fired, stop = _race(lambda c: c.execute(BudgetAllocation.__table__.insert().values(
+        budget_line_id=free_id, measure_id=other.id, planned=Decimal("1.00"), spent=Decimal("0.00"))))  # fmt: skip
+    try:
+        with pytest.raises(services.FundingError, match="gleichzeitig"):
+            budget.set_allocation(_db.session.get(BudgetLine, free_id), other.id, "5", "0")
+    finally:
+        stop()
+    assert fired
+    _db.session.rollback()
+    rows = _db.session.scalars(
+        select(BudgetAllocation).where(BudgetAllocation.measure_id == other.id)
+    )
+    assert [a.planned for a in rows] == [Decimal("1.00")]  # the first one's, nothing half written
+
+    now = utcnow()
+    fired, stop = _race(lambda c: c.execute(FundingProgramme.__table__.insert().values(
+        name="Gleichzeitig", created_at=now, updated_at=now)))  # fmt: skip
+    try:
+        with pytest.raises(rules.NameTaken, match="gibt es schon"):
+            services.save_programme(None, services.ProgrammeData(name="Gleichzeitig"))
+    finally:
+        stop()
+    assert fired
+    _db.session.rollback()
+    assert len(_db.session.scalars(
+        select(FundingProgramme).where(FundingProgramme.name == "Gleichzeitig")).all()) == 1  # fmt: skip
