@@ -84,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from planner.meetings import bp as meetings_bp
     from planner.monitoring import bp as monitoring_bp
     from planner.process import bp as process_bp
+    from planner.reports import bp as reports_bp
     from planner.stakeholders import bp as stakeholders_bp
 
     app.register_blueprint(core_bp)
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(measures_bp)
     app.register_blueprint(funding_bp)
+    app.register_blueprint(reports_bp)
     app.before_request(enforce_permissions)
     init_shell(app)
 
@@ -125,6 +127,7 @@ def register_domains(app: Flask) -> None:
     from planner.meetings import setup as meetings_setup
     from planner.monitoring import setup as monitoring_setup
     from planner.process import setup as process_setup
+    from planner.reports import setup as reports_setup
     from planner.stakeholders import setup as stakeholders_setup
 
     for domain in (
@@ -137,5 +140,6 @@ def register_domains(app: Flask) -> None:
         meetings_setup,
         measures_setup,
         funding_setup,
+        reports_setup,
     ):
         domain.init_app(app)

@@ -129,6 +129,12 @@ def _load_funding() -> None:
     load()
 
 
+def _load_reports() -> None:
+    from planner.reports.demo import load
+
+    load()
+
+
 DEMO_LOADERS: list[Callable[[], None]] = [
     load_accounts,
     _load_deadlines,
@@ -139,6 +145,7 @@ DEMO_LOADERS: list[Callable[[], None]] = [
     _load_meetings,
     _load_measures,
     _load_funding,
+    _load_reports,
 ]
 
 

@@ -53,6 +53,8 @@ class Permission(enum.StrEnum):
     MEASURES_VIEW = "measures.view"
     MEASURES_LOG = "measures.log"
     FUNDING_VIEW = "funding.view"
+    REPORTS_VIEW = "reports.view"
+    REPORTS_COMMENT = "reports.comment"
     DEADLINES_VIEW = "deadlines.view"
     DEADLINES_EDIT = "deadlines.edit"
     USERS_MANAGE = "users.manage"
@@ -69,7 +71,7 @@ PERMISSION_LABELS = {
     Permission.DOMAIN_EDIT: _l(
         "Organisationen, Personen, Gremien, Beschlüsse, Prozesse, Räume, Indikatoren, Werte, "
         "Lieferpläne, Sitzungen, alle Maßnahmen und die Förderung (Programme, Anträge, "
-        "Haushaltsansätze) bearbeiten"
+        "Haushaltsansätze) bearbeiten; Sozialberichte schreiben und durch die Abstimmung führen"
     ),
     Permission.PERSONS_VIEW: _l("Ansprechpersonen und ihre Kontaktdaten sehen"),
     Permission.PROCESS_VIEW: _l("Gremien, Vorlagen, Beschlüsse und Prozessplan sehen"),
@@ -90,6 +92,10 @@ PERMISSION_LABELS = {
     ),
     Permission.FUNDING_VIEW: _l(
         "Förderung sehen: Programme, Anträge, Bewilligungen, gesperrte Haushaltsmittel"
+    ),
+    Permission.REPORTS_VIEW: _l("Veröffentlichte Sozialberichte lesen"),
+    Permission.REPORTS_COMMENT: _l(
+        "Sozialberichte in der Abstimmung lesen und zu ihren Abschnitten Stellung nehmen"
     ),
     Permission.DEADLINES_VIEW: _l("Fristen und Kalender sehen"),
     Permission.DEADLINES_EDIT: _l("Fristen anlegen, bearbeiten, erledigen"),
@@ -123,6 +129,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MEASURES_VIEW,
         Permission.MEASURES_LOG,
         Permission.FUNDING_VIEW,
+        Permission.REPORTS_VIEW,
+        Permission.REPORTS_COMMENT,
     },
     # Conference-scoped and organisation-scoped rights (log measures at their conference, edit
     # measures of their organisation, upload owed deliveries) are object rules in the services.
@@ -136,6 +144,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MEASURES_VIEW,
         Permission.MEASURES_LOG,
         Permission.FUNDING_VIEW,
+        Permission.REPORTS_VIEW,
+        Permission.REPORTS_COMMENT,
     },
     # a supplier sees its own organisation and its duties (deliveries), nothing of the process,
     # persons or the monitoring's results
@@ -148,6 +158,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MEETINGS_VIEW,
         Permission.MEASURES_VIEW,
         Permission.FUNDING_VIEW,
+        Permission.REPORTS_VIEW,
     },
 }
 

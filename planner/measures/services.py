@@ -636,6 +636,16 @@ def filtered(filters: MeasureFilter) -> Select:
     return stmt
 
 
+STATUS_VALUES = [s.value for s in MeasureStatus]
+
+
+def listed_measures(status: str | None = None, area_id: int | None = None,
+                    indicator_id: int | None = None, limit: int = 100) -> list[Measure]:
+    """Measures by a status, an area or a justifying indicator, by title (a report's list)."""
+    stmt = filtered(MeasureFilter(status=status, area_id=area_id, indicator_id=indicator_id))
+    return list(db.session.scalars(stmt.order_by(Measure.title, Measure.id).limit(limit)))
+
+
 def measure_page(filters: MeasureFilter, page: int = 1, per_page: int = 50) -> Page:
     stmt = filtered(filters).options(selectinload(Measure.organisations))
     return paginate(stmt.order_by(Measure.updated_at.desc(), Measure.id.desc()), page, per_page)

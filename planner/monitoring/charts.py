@@ -103,7 +103,8 @@ def palette(n: int) -> list[str]:
     return PALETTE[min(n, 7)]
 
 
-def map_svg(items, breaks: list[float], colours: list[str], title: str, decimals: int) -> Markup:
+def map_svg(items, breaks: list[float], colours: list[str], title: str, decimals: int,
+            title_id: str = "map-title") -> Markup:
     """items: (name, code, shape path, bbox tuple, Shown). Paths of areas without shape are
     left out (the table lists them)."""
     shaped = [i for i in items if i[2]]
@@ -118,16 +119,16 @@ def map_svg(items, breaks: list[float], colours: list[str], title: str, decimals
     stroke = max(width, height) / 600
     parts = [
         f'<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="{min_x - pad:.1f} {min_y - pad:.1f} {width:.1f} {height:.1f}" '
-        f'role="img" aria-labelledby="map-title" preserveAspectRatio="xMidYMid meet">',
-        f'<title id="map-title">{escape(title)}</title>',
-        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'role="img" aria-labelledby="{title_id}" preserveAspectRatio="xMidYMid meet">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<defs><pattern id="{title_id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         f'<rect width="6" height="6" fill="{NO_DATA}"/><line x1="0" y1="0" x2="0" y2="6" stroke="#888" stroke-width="2"/></pattern></defs>',
         f'<g stroke="#333" stroke-width="{stroke:.2f}" stroke-linejoin="round">',
     ]
     for name, code, shape, _bbox, shown in shaped:
         if shown.value is None:
             fill, text = (
-                "url(#hatch)",
+                f"url(#{title_id}-hatch)",
                 _("keine Angabe") if shown.text == "–" else _("geheim gehalten"),
             )
         else:
@@ -139,7 +140,8 @@ def map_svg(items, breaks: list[float], colours: list[str], title: str, decimals
     return Markup("".join(parts))
 
 
-def choropleth(areas, outlines: dict, method: str, classes: int, decimals: int, title: str):
+def choropleth(areas, outlines: dict, method: str, classes: int, decimals: int, title: str,
+               title_id: str = "map-title"):
     """The map of (area, Shown) pairs with their outlines: classes by ``method``, the SVG and
     its legend."""
     present = [shown.value for _area, shown in areas if shown.value is not None]
@@ -148,7 +150,7 @@ def choropleth(areas, outlines: dict, method: str, classes: int, decimals: int, 
     items = [
         (area.name, area.code, *outlines.get(area.id, (None, None)), shown) for area, shown in areas
     ]
-    svg = map_svg(items, breaks, colours, title, decimals)
+    svg = map_svg(items, breaks, colours, title, decimals, title_id)
     return svg, legend(present, breaks, decimals, colours) if present else []
 
 

@@ -308,3 +308,13 @@ def results_page(run: IndexRun, page: int):
         .order_by(IndexResult.position)
     )
     return paginate(stmt, page, per_page=RESULTS_PER_PAGE)
+
+
+def get_run(run_id: int) -> IndexRun | None:
+    return db.session.get(IndexRun, run_id)
+
+
+def recent_runs(limit: int = 30) -> list[IndexRun]:
+    return list(
+        db.session.scalars(select(IndexRun).order_by(IndexRun.created_at.desc()).limit(limit))
+    )

@@ -144,6 +144,16 @@ def outlines(area_ids: list[int]) -> dict[int, tuple[str | None, tuple]]:
     return {aid: (shape, (x0, y0, x1, y1)) for aid, shape, x0, y0, x1, y1 in rows}
 
 
+def outlines_by_codes(codes: list[str]) -> dict[str, tuple[str | None, tuple]]:
+    """area code -> (SVG path, bounding box), one query."""
+    rows = db.session.execute(
+        select(Area.code, Area.shape, Area.min_x, Area.min_y, Area.max_x, Area.max_y).where(
+            Area.code.in_(codes or [""])
+        )
+    )
+    return {code: (shape, (x0, y0, x1, y1)) for code, shape, x0, y0, x1, y1 in rows}
+
+
 def descendant_ids(root_id: int) -> set[int]:
     children = defaultdict(list)
     for aid, parent in db.session.execute(select(Area.id, Area.parent_id)):
@@ -310,6 +320,43 @@ def area_filter(stmt, level: str, within: Area | None):
     return stmt
 
 
+def raw_values(indicator_id: int, level: str, period: str, within: Area | None = None,
+               limit: int = 2000) -> list[tuple[Area, Observation | None]]:
+    """Every area of a level (within an area) with its observation of the period, by name."""
+    obs = aliased(Observation)
+    stmt = (
+        select(Area, obs)
+        .outerjoin(
+            obs,
+            and_(obs.area_id == Area.id, obs.indicator_id == indicator_id, obs.period == period),
+        )
+        .order_by(Area.name, Area.id)
+        .limit(limit)
+    )
+    return list(db.session.execute(area_filter(stmt, level, within)).tuples())
+
+
+def deviation_flags(values: list[float | None], polarity) -> tuple[list[str | None], float | None,
+                                                                  float | None]:
+    """„ungünstig“ / „günstig“ for values more than one standard deviation from the mean of the
+    areas (in the indicator's direction); the mean and the standard deviation."""
+    present = [v for v in values if v is not None]
+    mean = statistics.fmean(present) if present else None
+    stdev = statistics.stdev(present) if len(present) > 1 else None
+    sign = 1 if polarity == Polarity.HIGHER_IS_WORSE else -1
+    flags: list[str | None] = []
+    for v in values:
+        flag = None
+        if v is not None and stdev:
+            z = (v - mean) / stdev * sign
+            if z > 1:
+                flag = _("ungünstig")
+            elif z < -1:
+                flag = _("günstig")
+        flags.append(flag)
+    return flags, mean, stdev
+
+
 def indicator_table(
     indicator: Indicator,
     level: str,
@@ -322,48 +369,22 @@ def indicator_table(
 ) -> AreaTable:
     """Every area of a level with its value, the reference (Kreis) value, the difference and a
     deviation flag (more than one standard deviation from the mean of the areas)."""
-    obs = aliased(Observation)
-    stmt = (
-        select(Area, obs)
-        .outerjoin(
-            obs,
-            and_(obs.area_id == Area.id, obs.indicator_id == indicator.id, obs.period == period),
-        )
-        .order_by(Area.name, Area.id)
-        .limit(limit)
-    )
-    stmt = area_filter(stmt, level, within)
     limit_count = secrecy_limit()
-    pairs = [(area, show(o, indicator, user, limit_count)) for area, o in db.session.execute(stmt)]
+    pairs = [
+        (area, show(o, indicator, user, limit_count))
+        for area, o in raw_values(indicator.id, level, period, within, limit)
+    ]
     reference = within or root_area()
-    ref_obs = None
-    if reference is not None:
-        ref_obs = db.session.scalar(
-            select(Observation).where(
-                Observation.indicator_id == indicator.id,
-                Observation.area_id == reference.id,
-                Observation.period == period,
-            )
-        )
+    ref_obs = observation_at(indicator.id, reference.id, period) if reference else None
     ref_shown = show(ref_obs, indicator, user, limit_count)
-    values = [s.value for _a, s in pairs if s.value is not None]
-    mean = statistics.fmean(values) if values else None
-    stdev = statistics.stdev(values) if len(values) > 1 else None
-    sign = 1 if indicator.polarity == Polarity.HIGHER_IS_WORSE else -1
+    flags, mean, stdev = deviation_flags([s.value for _a, s in pairs], indicator.polarity)
     rows = []
-    for area, shown in pairs:
+    for (area, shown), flag in zip(pairs, flags, strict=True):
         difference = (
             shown.value - ref_shown.value
             if shown.value is not None and ref_shown.value is not None
             else None
         )
-        flag = None
-        if shown.value is not None and stdev:
-            z = (shown.value - mean) / stdev * sign
-            if z > 1:
-                flag = _("ungünstig")
-            elif z < -1:
-                flag = _("günstig")
         rows.append(TableRow(area, shown, difference, flag))
     if sort == "wert":
         rows.sort(key=lambda r: (r.shown.value is None, r.shown.value or 0), reverse=False)
@@ -431,16 +452,23 @@ def _latest_two(area_id: int) -> dict[int, dict[int, object]]:
     return found
 
 
-def profile(area: Area, user) -> list[ProfileRow]:
-    """The latest value of every indicator for the area, beside the same period's value of its
-    parent and of the Kreis, with the trend since the period before."""
+@dataclass
+class ProfileRaw:
+    """An area's latest and previous observation of one indicator, with the same period's
+    observation of its parent and of the Kreis (plain rows; None when missing)."""
+
+    indicator: Indicator
+    latest: object
+    previous: object | None
+    parent: object | None
+    root: object | None
+
+
+def profile_raw(area: Area) -> list[ProfileRaw]:
+    """The latest observation of every indicator for the area, beside the same period's
+    observation of its parent and of the Kreis and the area's period before (three queries)."""
     root = root_area()
-    ids = [area.id]
     parent_id = area.parent_id
-    if parent_id:
-        ids.append(parent_id)
-    if root is not None and root.id not in ids:
-        ids.append(root.id)
     own = _latest_two(area.id)
     if not own:
         return []
@@ -448,7 +476,7 @@ def profile(area: Area, user) -> list[ProfileRow]:
         i.id: i for i in db.session.scalars(select(Indicator).where(Indicator.id.in_(list(own))))
     }
     others = defaultdict(dict)
-    other_ids = [i for i in ids if i != area.id]
+    other_ids = [i for i in (parent_id, root.id if root else None) if i and i != area.id]
     if other_ids:
         periods = {o[1].period for o in own.values() if 1 in o}
         for obs in db.session.execute(
@@ -459,39 +487,52 @@ def profile(area: Area, user) -> list[ProfileRow]:
             )
         ):
             others[(obs.area_id, obs.indicator_id)][obs.period] = obs
-    limit = secrecy_limit()
     rows = []
     for iid, ranks in own.items():
-        indicator = indicators[iid]
-        latest, previous = ranks.get(1), ranks.get(2)
-        value = show(latest, indicator, user, limit)
-        before = show(previous, indicator, user, limit)
-        trend = None
-        if value.value is not None and before.value is not None:
-            change = value.value - before.value
-            if abs(change) < 10 ** -(indicator.decimals + 1):
-                trend = "gleich"
-            else:
-                worse = (change > 0) == (indicator.polarity == Polarity.HIGHER_IS_WORSE)
-                trend = "schlechter" if worse else "besser"
+        latest = ranks.get(1)
+        rows.append(ProfileRaw(
+            indicator=indicators[iid], latest=latest, previous=ranks.get(2),
+            parent=others[(parent_id, iid)].get(latest.period) if parent_id else None,
+            root=(others[(root.id, iid)].get(latest.period)
+                  if root and root.id != area.id else latest),
+        ))  # fmt: skip
+    rows.sort(key=lambda r: ((r.indicator.topic or "~"), r.indicator.code))
+    return rows
+
+
+def trend(indicator: Indicator, value: Shown, before: Shown) -> str | None:
+    """„besser“, „schlechter“ or „gleich“ from the value before, in the indicator's direction."""
+    if value.value is None or before.value is None:
+        return None
+    change = value.value - before.value
+    if abs(change) < 10 ** -(indicator.decimals + 1):
+        return "gleich"
+    worse = (change > 0) == (indicator.polarity == Polarity.HIGHER_IS_WORSE)
+    return "schlechter" if worse else "besser"
+
+
+def profile(area: Area, user) -> list[ProfileRow]:
+    """The latest value of every indicator for the area, beside the same period's value of its
+    parent and of the Kreis, with the trend since the period before."""
+    limit = secrecy_limit()
+    rows = []
+    for raw in profile_raw(area):
+        indicator = raw.indicator
+        value = show(raw.latest, indicator, user, limit)
+        before = show(raw.previous, indicator, user, limit)
         rows.append(
             ProfileRow(
                 indicator=indicator,
-                period=latest.period,
+                period=raw.latest.period,
                 value=value,
                 previous=before,
-                previous_period=previous.period if previous else None,
-                trend=trend,
-                observation_id=latest.id,
-                parent=show(others[(parent_id, iid)].get(latest.period), indicator, user, limit)
-                if parent_id
-                else MISSING,
-                root=show(others[(root.id, iid)].get(latest.period), indicator, user, limit)
-                if root and root.id != area.id
-                else value,
+                previous_period=raw.previous.period if raw.previous else None,
+                trend=trend(indicator, value, before),
+                observation_id=raw.latest.id,
+                parent=show(raw.parent, indicator, user, limit) if area.parent_id else MISSING,
+                root=show(raw.root, indicator, user, limit),
             )
         )
-    rows.sort(key=lambda r: ((r.indicator.topic or "~"), r.indicator.code))
     return rows
 
 
@@ -509,6 +550,22 @@ def series(indicator: Indicator, areas: list[Area], user) -> dict[int, list[tupl
         .order_by(Observation.period)
     ):
         out[obs.area_id].append((obs.period, show(obs, indicator, user, limit)))
+    return out
+
+
+def series_raw(indicator_id: int, area_ids: list[int], first: str | None = None,
+               last: str | None = None, limit: int = 2400) -> dict[int, list[tuple[str, object]]]:
+    """area id -> [(period, observation)], oldest first, from ``first`` to ``last``."""
+    out: dict[int, list[tuple[str, object]]] = {a: [] for a in area_ids}
+    stmt = select(Observation).where(
+        Observation.indicator_id == indicator_id, Observation.area_id.in_(area_ids or [-1])
+    )
+    if first:
+        stmt = stmt.where(Observation.period >= first)
+    if last:
+        stmt = stmt.where(Observation.period <= last)
+    for obs in db.session.scalars(stmt.order_by(Observation.period).limit(limit)):
+        out[obs.area_id].append((obs.period, obs))
     return out
 
 
@@ -571,3 +628,11 @@ def series_since(indicator: Indicator, area_id: int, period: str, user) -> list[
             .limit(200)
         )
     ]
+
+
+def indicator_by_code(code: str) -> Indicator | None:
+    return db.session.scalar(select(Indicator).where(Indicator.code == code))
+
+
+def area_by_code(code: str) -> Area | None:
+    return db.session.scalar(select(Area).where(Area.code == code).limit(1))

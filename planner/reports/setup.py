@@ -1,0 +1,80 @@
+"""Wires the social report into the shell: navigation, a dashboard panel (editions in agreement
+with their open comments), panels on the process step of the agreement and on the resolution
+that decided an edition, the deadline source of the agreement, a health probe."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from planner.core import services as core_services
+from planner.core.panels import add_panel
+from planner.core.permissions import Permission, can
+from planner.core.shell import add_navigation
+from planner.deadlines.services import DeadlineSource, register_source, today_in_berlin
+
+
+def _dashboard():
+    if not can(Permission.REPORTS_COMMENT):
+        return None
+    from planner.extensions import db
+    from planner.reports.models import EditionState, ReportComment, ReportEdition
+
+    rows = db.session.execute(
+        select(ReportEdition, func.count(ReportComment.id).filter(ReportComment.resolved_at.is_(None)))
+        .outerjoin(ReportComment, ReportComment.edition_id == ReportEdition.id)
+        .where(ReportEdition.state == EditionState.ABSTIMMUNG)
+        .group_by(ReportEdition.id).order_by(ReportEdition.agreement_due).limit(5)
+    ).all()  # fmt: skip
+    if not rows:
+        return None
+    return {"editions": rows, "today": today_in_berlin(),
+            "edits": can(Permission.DOMAIN_EDIT)}  # fmt: skip
+
+
+def _step(step):
+    from planner.reports import services
+
+    editions = [e for e in services.editions_of_step(step.id)
+                if services.may_read(current_user, e)]  # fmt: skip
+    return {"editions": editions, "what": "step"} if editions else None
+
+
+def _resolution(resolution):
+    from planner.reports import services
+
+    editions = [e for e in services.editions_of_resolution(resolution.id)
+                if services.may_read(current_user, e)]  # fmt: skip
+    return {"editions": editions, "what": "resolution"} if editions else None
+
+
+def _health():
+    from planner.extensions import db
+    from planner.reports.models import EditionState, ReportEdition
+
+    # agreements past their date that nobody brought to a decision
+    late = db.session.scalar(
+        select(func.count()).select_from(
+            select(ReportEdition.id).where(
+                ReportEdition.state == EditionState.ABSTIMMUNG,
+                ReportEdition.agreement_due < today_in_berlin(),
+            ).limit(100).subquery()
+        )
+    )  # fmt: skip
+    return {"agreements_past_due": late or 0}
+
+
+add_navigation("reports.edition_list", _l("Sozialbericht"), Permission.REPORTS_VIEW)
+core_services.DASHBOARD_PANELS.append(("reports/_dashboard_panel.html", _dashboard))
+core_services.HEALTH_PROBES["reports"] = _health
+add_panel("step", "reports/_panel.html", _step, order=20)
+add_panel("resolution", "reports/_panel.html", _resolution, order=20)
+register_source(
+    DeadlineSource(key="report_edition", label="Sozialbericht", endpoint="reports.edition_detail",
+                   id_arg="edition_id", permission=Permission.REPORTS_COMMENT)
+)  # fmt: skip
+
+
+def init_app(app) -> None:
+    pass
