@@ -333,7 +333,7 @@ def raw_values(indicator_id: int, level: str, period: str, within: Area | None =
         .order_by(Area.name, Area.id)
         .limit(limit)
     )
-    return list(db.session.execute(area_filter(stmt, level, within)).tuples())
+    return [(area, obs) for area, obs in db.session.execute(area_filter(stmt, level, within))]
 
 
 def deviation_flags(values: list[float | None], polarity) -> tuple[list[str | None], float | None,

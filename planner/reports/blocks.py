@@ -193,6 +193,8 @@ def _collect_profile(tag: Tag, ctx: Context) -> Collected:
     rows, citations = [], []
     parent = area.parent
     root = ctx.root()
+    if root is not None and parent is not None and root.id == parent.id:
+        root = None  # the parent is the Kreis: one column
     for raw in values.profile_raw(area):
         i = raw.indicator
         latest, previous = raw.latest, raw.previous
@@ -205,10 +207,10 @@ def _collect_profile(tag: Tag, ctx: Context) -> Collected:
             citations.append((i.id, area.id, previous.period, raw_of(previous)))
         if parent is not None:
             citations.append((i.id, parent.id, latest.period, raw_of(raw.parent)))
-        if root is not None and root.id != area.id:
+        if root is not None and root.id != area.id and raw.root is not raw.latest:
             citations.append((i.id, root.id, latest.period, raw_of(raw.root)))
     data = {"area": _area_data(area), "parent": _area_data(parent) if parent else None,
-            "root": _area_data(root) if root and root.id != area.id else None,
+            "root": _area_data(root) if root is not None and root.id != area.id else None,
             "rows": rows}  # fmt: skip
     return Collected(data, citations)
 

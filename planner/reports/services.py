@@ -422,14 +422,17 @@ def changes_since_freeze(edition: ReportEdition, limit: int = 200) -> tuple[list
         .outerjoin(o, (o.indicator_id == c.indicator_id) & (o.area_id == c.area_id)
                    & (o.period == c.period))
         .where(c.edition_id == edition.id,
-               o.value.is_distinct_from(c.value) | o.withheld.is_distinct_from(c.withheld)
-               | o.numerator.is_distinct_from(c.numerator) | o.id.is_(None))
+               # a cited value deleted since, a value delivered where none was, or corrected
+               (o.id.is_(None) & c.state.is_not(None))
+               | (o.id.is_not(None) & (c.state.is_(None) | o.value.is_distinct_from(c.value)
+                                       | o.withheld.is_distinct_from(c.withheld)
+                                       | o.numerator.is_distinct_from(c.numerator))))
         .order_by(ReportSection.position, c.section_id, Indicator.code, Area.name, c.period)
         .limit(limit + 1)
     ).all()  # fmt: skip
     out = []
     for cit, value, num, den, withheld, state, derived, obs_id, s_title, _pos, ind, area in rows[:limit]:
-        old = values.show(cit, ind, None)
+        old = values.show(cit, ind, None) if cit.state is not None else values.MISSING
         new = (values.show(_Row(value, num, den, withheld, state, derived), ind, None)
                if obs_id else values.Shown(None, _("gelöscht")))  # fmt: skip
         out.append(Change(s_title, cit.section_id, ind.code, area, cit.period, old, new))
