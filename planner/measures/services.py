@@ -639,8 +639,12 @@ def filtered(filters: MeasureFilter) -> Select:
 STATUS_VALUES = [s.value for s in MeasureStatus]
 
 
-def listed_measures(status: str | None = None, area_id: int | None = None,
-                    indicator_id: int | None = None, limit: int = 100) -> list[Measure]:
+def listed_measures(
+    status: str | None = None,
+    area_id: int | None = None,
+    indicator_id: int | None = None,
+    limit: int = 100,
+) -> list[Measure]:
     """Measures by a status, an area or a justifying indicator, by title (a report's list)."""
     stmt = filtered(MeasureFilter(status=status, area_id=area_id, indicator_id=indicator_id))
     return list(db.session.scalars(stmt.order_by(Measure.title, Measure.id).limit(limit)))

@@ -103,8 +103,14 @@ def palette(n: int) -> list[str]:
     return PALETTE[min(n, 7)]
 
 
-def map_svg(items, breaks: list[float], colours: list[str], title: str, decimals: int,
-            title_id: str = "map-title") -> Markup:
+def map_svg(
+    items,
+    breaks: list[float],
+    colours: list[str],
+    title: str,
+    decimals: int,
+    title_id: str = "map-title",
+) -> Markup:
     """items: (name, code, shape path, bbox tuple, Shown). Paths of areas without shape are
     left out (the table lists them)."""
     shaped = [i for i in items if i[2]]
@@ -140,8 +146,15 @@ def map_svg(items, breaks: list[float], colours: list[str], title: str, decimals
     return Markup("".join(parts))
 
 
-def choropleth(areas, outlines: dict, method: str, classes: int, decimals: int, title: str,
-               title_id: str = "map-title"):
+def choropleth(
+    areas,
+    outlines: dict,
+    method: str,
+    classes: int,
+    decimals: int,
+    title: str,
+    title_id: str = "map-title",
+):
     """The map of (area, Shown) pairs with their outlines: classes by ``method``, the SVG and
     its legend."""
     present = [shown.value for _area, shown in areas if shown.value is not None]

@@ -320,8 +320,9 @@ def area_filter(stmt, level: str, within: Area | None):
     return stmt
 
 
-def raw_values(indicator_id: int, level: str, period: str, within: Area | None = None,
-               limit: int = 2000) -> list[tuple[Area, Observation | None]]:
+def raw_values(
+    indicator_id: int, level: str, period: str, within: Area | None = None, limit: int = 2000
+) -> list[tuple[Area, Observation | None]]:
     """Every area of a level (within an area) with its observation of the period, by name."""
     obs = aliased(Observation)
     stmt = (
@@ -336,8 +337,9 @@ def raw_values(indicator_id: int, level: str, period: str, within: Area | None =
     return [(area, obs) for area, obs in db.session.execute(area_filter(stmt, level, within))]
 
 
-def deviation_flags(values: list[float | None], polarity) -> tuple[list[str | None], float | None,
-                                                                  float | None]:
+def deviation_flags(
+    values: list[float | None], polarity
+) -> tuple[list[str | None], float | None, float | None]:
     """„ungünstig“ / „günstig“ for values more than one standard deviation from the mean of the
     areas (in the indicator's direction); the mean and the standard deviation."""
     present = [v for v in values if v is not None]
@@ -553,8 +555,13 @@ def series(indicator: Indicator, areas: list[Area], user) -> dict[int, list[tupl
     return out
 
 
-def series_raw(indicator_id: int, area_ids: list[int], first: str | None = None,
-               last: str | None = None, limit: int = 2400) -> dict[int, list[tuple[str, object]]]:
+def series_raw(
+    indicator_id: int,
+    area_ids: list[int],
+    first: str | None = None,
+    last: str | None = None,
+    limit: int = 2400,
+) -> dict[int, list[tuple[str, object]]]:
     """area id -> [(period, observation)], oldest first, from ``first`` to ``last``."""
     out: dict[int, list[tuple[str, object]]] = {a: [] for a in area_ids}
     stmt = select(Observation).where(

@@ -298,8 +298,14 @@ def _draw_area_values(tag: Tag, data: dict, number: int, anchor: str, caption: s
         ))  # fmt: skip
     table = []
     for (r, s), flag in zip(rows, flags, strict=True):
-        diff = s.value - ref_shown.value if s.value is not None and ref_shown.value is not None else None
-        table.append((r, s, None if diff is None else german_number(diff, indicator.decimals), flag))
+        diff = (
+            s.value - ref_shown.value
+            if s.value is not None and ref_shown.value is not None
+            else None
+        )
+        table.append(
+            (r, s, None if diff is None else german_number(diff, indicator.decimals), flag)
+        )
     if data.get("sort") == "wert":
         table.sort(key=lambda t: (t[1].value is None, -(t[1].value or 0)))
     elif data.get("sort") == "abweichung":

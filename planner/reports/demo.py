@@ -22,44 +22,59 @@ TITLE = "Sozialbericht 2017"
 def _sections(run_id: int | None) -> list[tuple[str, str]]:
     index_block = f"{{{{index lauf={run_id} darstellung=karte}}}}" if run_id else ""
     return [
-        ("Einleitung", (
-            "Der erste Sozialbericht des Rhein-Sieg-Kreises beschreibt die soziale Lage in den "
-            "19 Städten und Gemeinden und ihren Sozialräumen. Er beruht auf dem kleinräumigen "
-            "Sozialmonitoring (Stichtag 31.12.2016) und ist die Grundlage der "
-            "Fachplanerkonferenzen, die aus seinen Befunden Maßnahmen ableiten.\n\n"
-            "*Hinweis: Die Werte der Demo sind synthetisch, keine amtlichen Zahlen.*\n\n"
-            "# Datengrundlage\n\n"
-            "Die Daten liefern die Städte und Gemeinden, das Jobcenter Rhein-Sieg und die "
-            "Wohlfahrtsverbände zu festen Terminen. Werte auf kleinen Fallzahlen werden aus "
-            "Datenschutzgründen nicht ausgewiesen (x)."
-        )),
-        ("Armut", (
-            "Die SGB-II-Quote ist der zentrale Indikator für Armut. Sie streut zwischen den "
-            "Kommunen deutlich.\n\n"
-            "{{tabelle indikator=SGB2 ebene=Kommune zeitraum=2016 sortierung=wert}}\n\n"
-            "# Armut in den Sozialräumen\n\n"
-            "Innerhalb der Städte konzentriert sich Armut auf einzelne Sozialräume.\n\n"
-            "{{karte indikator=SGB2 ebene=Sozialraum zeitraum=2016}}"
-        )),
-        ("Kinder und Familien", (
-            "Kinderarmut ist höher als die Armut der Bevölkerung insgesamt.\n\n"
-            "{{karte indikator=KIARM ebene=Sozialraum zeitraum=2016 klassen=4}}\n\n"
-            "{{diagramm indikator=KIARM gebiete=05382,05382068,05382060}}\n\n"
-            "Maßnahmen, die mit der Kinderarmut begründet sind:\n\n"
-            "{{massnahmen indikator=KIARM}}"
-        )),
-        ("Alter", (
-            "Der Anteil älterer Menschen wächst, die Grundsicherung im Alter ebenso.\n\n"
-            "{{tabelle indikator=GSIA ebene=Kommune zeitraum=2016}}\n\n"
-            "{{diagramm indikator=UE65 gebiete=05382}}"
-        )),
-        ("Die Sozialräume", (
-            "Der Sozialindex fasst die Indikatoren zu einer Einordnung jedes Sozialraums "
-            "zusammen.\n\n"
-            f"{index_block}\n\n"
-            "# Beispiel: Siegburg\n\n"
-            "{{profil gebiet=05382060}}"
-        )),
+        (
+            "Einleitung",
+            (
+                "Der erste Sozialbericht des Rhein-Sieg-Kreises beschreibt die soziale Lage in den "
+                "19 Städten und Gemeinden und ihren Sozialräumen. Er beruht auf dem kleinräumigen "
+                "Sozialmonitoring (Stichtag 31.12.2016) und ist die Grundlage der "
+                "Fachplanerkonferenzen, die aus seinen Befunden Maßnahmen ableiten.\n\n"
+                "*Hinweis: Die Werte der Demo sind synthetisch, keine amtlichen Zahlen.*\n\n"
+                "# Datengrundlage\n\n"
+                "Die Daten liefern die Städte und Gemeinden, das Jobcenter Rhein-Sieg und die "
+                "Wohlfahrtsverbände zu festen Terminen. Werte auf kleinen Fallzahlen werden aus "
+                "Datenschutzgründen nicht ausgewiesen (x)."
+            ),
+        ),
+        (
+            "Armut",
+            (
+                "Die SGB-II-Quote ist der zentrale Indikator für Armut. Sie streut zwischen den "
+                "Kommunen deutlich.\n\n"
+                "{{tabelle indikator=SGB2 ebene=Kommune zeitraum=2016 sortierung=wert}}\n\n"
+                "# Armut in den Sozialräumen\n\n"
+                "Innerhalb der Städte konzentriert sich Armut auf einzelne Sozialräume.\n\n"
+                "{{karte indikator=SGB2 ebene=Sozialraum zeitraum=2016}}"
+            ),
+        ),
+        (
+            "Kinder und Familien",
+            (
+                "Kinderarmut ist höher als die Armut der Bevölkerung insgesamt.\n\n"
+                "{{karte indikator=KIARM ebene=Sozialraum zeitraum=2016 klassen=4}}\n\n"
+                "{{diagramm indikator=KIARM gebiete=05382,05382068,05382060}}\n\n"
+                "Maßnahmen, die mit der Kinderarmut begründet sind:\n\n"
+                "{{massnahmen indikator=KIARM}}"
+            ),
+        ),
+        (
+            "Alter",
+            (
+                "Der Anteil älterer Menschen wächst, die Grundsicherung im Alter ebenso.\n\n"
+                "{{tabelle indikator=GSIA ebene=Kommune zeitraum=2016}}\n\n"
+                "{{diagramm indikator=UE65 gebiete=05382}}"
+            ),
+        ),
+        (
+            "Die Sozialräume",
+            (
+                "Der Sozialindex fasst die Indikatoren zu einer Einordnung jedes Sozialraums "
+                "zusammen.\n\n"
+                f"{index_block}\n\n"
+                "# Beispiel: Siegburg\n\n"
+                "{{profil gebiet=05382060}}"
+            ),
+        ),
     ]
 
 

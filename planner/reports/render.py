@@ -107,8 +107,9 @@ class Renderer:
                 if len(lines) > 1 and any(is_tag_line(line) for line in lines):
                     run.extend(tokens[i : i + 3])
                     flush()
-                    parts.append(("block", _error("Ein Baustein braucht eine Leerzeile davor "
-                                                  "und danach.")))
+                    parts.append(
+                        ("block", _error("Ein Baustein braucht eine Leerzeile davor und danach."))
+                    )
                     self.doc.problems.append(Problem(label, anchor, "Ein Baustein braucht eine "
                                                      "Leerzeile davor und danach."))  # fmt: skip
                     i += 3

@@ -158,8 +158,9 @@ def sections_of(edition_id: int) -> list[ReportSection]:
     ))  # fmt: skip
 
 
-def save_section(edition: ReportEdition, section: ReportSection | None, title: str,
-                 body: str) -> ReportSection:
+def save_section(
+    edition: ReportEdition, section: ReportSection | None, title: str, body: str
+) -> ReportSection:
     _check_draft(edition)
     if section is None:
         count, last = db.session.execute(
@@ -196,8 +197,9 @@ def delete_section(edition: ReportEdition, section: ReportSection) -> None:
     db.session.flush()
 
 
-def document(edition: ReportEdition, sections: list[ReportSection] | None = None,
-             prefix: str = "") -> render.Document:
+def document(
+    edition: ReportEdition, sections: list[ReportSection] | None = None, prefix: str = ""
+) -> render.Document:
     """The edition rendered: from its snapshot once frozen, live in the draft."""
     sections = sections if sections is not None else sections_of(edition.id)
     frozen = None
@@ -269,8 +271,9 @@ def _register(edition: ReportEdition, user) -> None:
     )  # fmt: skip
 
 
-def send_to_agreement(edition: ReportEdition, due: date, step_id: int | None, user,
-                      today: date) -> None:
+def send_to_agreement(
+    edition: ReportEdition, due: date, step_id: int | None, user, today: date
+) -> None:
     if edition.state is not EditionState.ENTWURF:
         raise StateError(_("Nur ein Entwurf geht in die Abstimmung."))
     message = date_range_error(due)
@@ -355,8 +358,9 @@ def add_comment(edition: ReportEdition, section: ReportSection, text: str, user)
     return comment
 
 
-def answer_comment(edition: ReportEdition, comment: ReportComment, answer: str | None,
-                   resolve: bool, user) -> ReportComment:
+def answer_comment(
+    edition: ReportEdition, comment: ReportComment, answer: str | None, resolve: bool, user
+) -> ReportComment:
     if edition.state is not EditionState.ABSTIMMUNG:
         raise StateError(_("Stellungnahmen werden während der Abstimmung beantwortet."))
     answer = (answer or "").strip()
@@ -431,7 +435,9 @@ def changes_since_freeze(edition: ReportEdition, limit: int = 200) -> tuple[list
         .limit(limit + 1)
     ).all()  # fmt: skip
     out = []
-    for cit, value, num, den, withheld, state, derived, obs_id, s_title, _pos, ind, area in rows[:limit]:
+    for cit, value, num, den, withheld, state, derived, obs_id, s_title, _pos, ind, area in rows[
+        :limit
+    ]:
         old = values.show(cit, ind, None) if cit.state is not None else values.MISSING
         new = (values.show(_Row(value, num, den, withheld, state, derived), ind, None)
                if obs_id else values.Shown(None, _("gelöscht")))  # fmt: skip
@@ -487,8 +493,9 @@ def _cells(found: dict[str, object], indicator) -> list[tuple[str, values.Shown]
     return [(p, values.show(r, indicator, None)) for p, r in sorted(found.items())]
 
 
-def compare(a: ReportEdition, b: ReportEdition, indicator_ids: list[int] | None,
-            limit: int = 300) -> list[Compared]:
+def compare(
+    a: ReportEdition, b: ReportEdition, indicator_ids: list[int] | None, limit: int = 300
+) -> list[Compared]:
     """For each indicator (default: those both editions cite), the areas either cites with
     the values each edition cites."""
     ca, cb = _citations(a), _citations(b)

@@ -277,7 +277,9 @@ def section_detail(edition_id: int, section_id: int, comment_form=None, answer_f
     rendered = doc.sections[0]
     rendered.number = number
     # the agreement's comments (with their authors' names) stay with those who take part in it
-    comments = services.comments_of(edition.id, section.id) if services.comments(current_user) else []
+    comments = (
+        services.comments_of(edition.id, section.id) if services.comments(current_user) else []
+    )
     return render_template(
         "reports/section_detail.html", edition=edition, section=section, rendered=rendered,
         number=number, doc=doc, comments=comments,

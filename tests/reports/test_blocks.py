@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from planner.extensions import db as _db
 from planner.monitoring.models import Observation
@@ -39,7 +39,9 @@ def test_each_kind_of_block_renders_its_values(app, ids):
     text = _text(html)
     # the table: Sozialraum 0..3 have 6,0 .. 9,0 % in 2020
     assert "Tabelle 1: SGB-II-Quote Sozialraum (%), Sozialraum, 2020" in text
-    assert re.search(r"Sozialraum 0 6,0 – günstig Sozialraum 1 7,0 .* Sozialraum 3 9,0 – ungünstig", text)
+    assert re.search(
+        r"Sozialraum 0 6,0 – günstig Sozialraum 1 7,0 .* Sozialraum 3 9,0 – ungünstig", text
+    )
     # the map: one path per area, its value in the tooltip, three classes in the legend
     assert "Abbildung 1:" in text and html.count("<path d=") >= 4
     assert "Sozialraum 0 (K1-0): 6,0" in html
@@ -49,7 +51,9 @@ def test_each_kind_of_block_renders_its_values(app, ids):
     assert "Sozialraum 3 1,16 niedrig" in text
     assert "Tabelle 2: Sozialindex" in text and all(f"Sozialraum {n}" in text for n in range(4))
     # the profile: latest value, the one before and the trend (higher is worse: worse)
-    assert re.search(r"SGB-II-Quote Sozialraum \(%\) 2020 6,0 5,0 \(2019\) schlechter – Tabelle 4", text)
+    assert re.search(
+        r"SGB-II-Quote Sozialraum \(%\) 2020 6,0 5,0 \(2019\) schlechter – Tabelle 4", text
+    )
     # the measures aimed at the area
     assert "Familienzentrum Armut" in text
     assert [f.number for f in doc.figures] == ["1", "2"]
@@ -58,21 +62,27 @@ def test_each_kind_of_block_renders_its_values(app, ids):
     assert '<h3 id="abschnitt-1-1">1.1 Werte</h3>' in html
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("{{grafik indikator=SGB2}}", "Unbekannter Baustein „grafik“"),
-    ("{{tabelle indikator=SGB2}}", "fehlt: ebene, zeitraum"),
-    ("{{tabelle indikator=NEIN ebene=Sozialraum zeitraum=2020}}", "Indikator „NEIN“ gibt es nicht"),
-    ("{{tabelle indikator=SGB2 ebene=Mond zeitraum=2020}}", "Ebene „Mond“ gibt es nicht"),
-    ("{{tabelle indikator=SGB2 ebene=Sozialraum zeitraum=2031}}", "keine Werte für 2031"),
-    ("{{tabelle indikator=SGB2 ebene=Sozialraum zeitraum=13.13.}}", "kein Zeitraum"),
-    ('{{karte indikator="SGB2 ebene=Sozialraum zeitraum=2020}}', "Anführungszeichen"),
-    ("{{karte indikator=SGB2 ebene=Sozialraum zeitraum=2020 klassen=99}}", "Klassen"),
-    ("{{index lauf=99999999999}}", "Indexlauf"),
-    ("{{profil gebiet=XX}}", "Raum mit dem Schlüssel „XX“"),
-    ("{{massnahmen status=fertig}}", "Status „fertig“"),
-    ("{{diagramm indikator=SGB2 farbe=rot}}", "„farbe“ gibt es bei „diagramm“ nicht"),
-    ("Text davor\n{{profil gebiet=K1-0}}", "Leerzeile"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{{grafik indikator=SGB2}}", "Unbekannter Baustein „grafik“"),
+        ("{{tabelle indikator=SGB2}}", "fehlt: ebene, zeitraum"),
+        (
+            "{{tabelle indikator=NEIN ebene=Sozialraum zeitraum=2020}}",
+            "Indikator „NEIN“ gibt es nicht",
+        ),
+        ("{{tabelle indikator=SGB2 ebene=Mond zeitraum=2020}}", "Ebene „Mond“ gibt es nicht"),
+        ("{{tabelle indikator=SGB2 ebene=Sozialraum zeitraum=2031}}", "keine Werte für 2031"),
+        ("{{tabelle indikator=SGB2 ebene=Sozialraum zeitraum=13.13.}}", "kein Zeitraum"),
+        ('{{karte indikator="SGB2 ebene=Sozialraum zeitraum=2020}}', "Anführungszeichen"),
+        ("{{karte indikator=SGB2 ebene=Sozialraum zeitraum=2020 klassen=99}}", "Klassen"),
+        ("{{index lauf=99999999999}}", "Indexlauf"),
+        ("{{profil gebiet=XX}}", "Raum mit dem Schlüssel „XX“"),
+        ("{{massnahmen status=fertig}}", "Status „fertig“"),
+        ("{{diagramm indikator=SGB2 farbe=rot}}", "„farbe“ gibt es bei „diagramm“ nicht"),
+        ("Text davor\n{{profil gebiet=K1-0}}", "Leerzeile"),
+    ],
+)
 def test_a_bad_tag_shows_a_german_message_in_the_preview(client, login_as, ids, line, message):
     login_as("planner")
     page = client.get(f"/berichte/{ids['draft_id']}/abschnitte/neu")
@@ -91,7 +101,10 @@ def test_tags_have_one_normal_form():
     assert a.key == b.key == "{{tabelle indikator=SGB2 ebene=Sozialraum zeitraum=2016}}"
     assert tags.build("profil", {"gebiet": "Bad Honnef Süd", "titel": 'Ein "Titel"'}) == (
         "{{profil gebiet=\"Bad Honnef Süd\" titel=\"Ein 'Titel'\"}}")  # fmt: skip
-    assert tags.parse(tags.build("profil", {"gebiet": "Bad Honnef Süd"})).get("gebiet") == "Bad Honnef Süd"
+    assert (
+        tags.parse(tags.build("profil", {"gebiet": "Bad Honnef Süd"})).get("gebiet")
+        == "Bad Honnef Süd"
+    )
 
 
 def test_a_tag_inside_code_stays_code_and_raw_html_stays_text(app, ids):
@@ -100,17 +113,21 @@ def test_a_tag_inside_code_stays_code_and_raw_html_stays_text(app, ids):
                              "[x](javascript:alert(1))")  # fmt: skip
     html = str(doc.sections[0].html)
     assert "<code>{{profil gebiet=K1-0}}" in html and doc.figures == doc.tables == []
-    assert "<script" not in html and "&lt;script&gt;" in html and "href=\"javascript" not in html
+    assert "<script" not in html and "&lt;script&gt;" in html and 'href="javascript' not in html
 
 
-def test_small_counts_stay_withheld_inside_report_blocks_for_every_reader(app, client, login_as, ids):
+def test_small_counts_stay_withheld_inside_report_blocks_for_every_reader(
+    app, client, login_as, ids
+):
     # the first Sozialraum's value rests on 2 cases: withheld in a publication, planners too
     _db.session.execute(update(Observation).where(
         Observation.area_id == ids["area_id"], Observation.period == "2020").values(numerator=2, value=0.2))  # fmt: skip
     _db.session.commit()
     login_as("planner")
-    for url in (f"/berichte/{ids['draft_id']}/druckfassung",
-                f"/berichte/{ids['draft_id']}/abschnitte/{ids['section_id']}"):
+    for url in (
+        f"/berichte/{ids['draft_id']}/druckfassung",
+        f"/berichte/{ids['draft_id']}/abschnitte/{ids['section_id']}",
+    ):
         page = client.get(url).text
         assert "0,2" not in page, url
         assert "kleine Fallzahl" in page

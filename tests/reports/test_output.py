@@ -23,8 +23,14 @@ def test_the_printable_edition_numbers_headings_figures_and_tables(client, login
     page = client.get(f"/berichte/{ids['draft_id']}/druckfassung")
     assert page.status_code == 200
     text = page.text
-    for expected in ("1 Alle Bausteine Armut", "1.1 Werte", "2 Zweiter Abschnitt",
-                     "Abbildung 1: SGB-II-Quote", "Abbildung 2: Verlauf", "Tabelle 4: Maßnahmen"):
+    for expected in (
+        "1 Alle Bausteine Armut",
+        "1.1 Werte",
+        "2 Zweiter Abschnitt",
+        "Abbildung 1: SGB-II-Quote",
+        "Abbildung 2: Verlauf",
+        "Tabelle 4: Maßnahmen",
+    ):
         assert expected in text, expected
     # contents, figures and tables are listed and link to their anchors
     assert 'href="#abschnitt-1-1"' in text and 'id="abschnitt-1-1"' in text

@@ -20,7 +20,10 @@ PAGES = {
     "/berichte/neu": (P.DOMAIN_EDIT, None),
     "/berichte/vergleich": (P.REPORTS_VIEW, None),
     "/berichte/vergleich?a={published_id}&b={agreed_id}": (P.REPORTS_VIEW, None),
-    "/berichte/baustein?art=karte&indikator=SGB2&ebene=Sozialraum&zeitraum=2020": (P.DOMAIN_EDIT, None),
+    "/berichte/baustein?art=karte&indikator=SGB2&ebene=Sozialraum&zeitraum=2020": (
+        P.DOMAIN_EDIT,
+        None,
+    ),
     "/berichte/{draft_id}": (P.REPORTS_VIEW, DRAFT),
     "/berichte/{agreed_id}": (P.REPORTS_VIEW, AGREED),
     "/berichte/{published_id}": (P.REPORTS_VIEW, PUBLISHED),
@@ -44,7 +47,10 @@ REDIRECT_PAGES = {  # the address of a refused change, reloaded: back to the pag
     "/berichte/{draft_id}/abstimmung": (P.DOMAIN_EDIT, None),
     "/berichte/{agreed_id}/beschluss": (P.DOMAIN_EDIT, None),
     "/berichte/{published_id}/veroeffentlichung": (P.DOMAIN_EDIT, None),
-    "/berichte/{agreed_id}/abschnitte/{agreed_section_id}/stellungnahme": (P.REPORTS_COMMENT, AGREED),
+    "/berichte/{agreed_id}/abschnitte/{agreed_section_id}/stellungnahme": (
+        P.REPORTS_COMMENT,
+        AGREED,
+    ),
     "/berichte/{agreed_id}/stellungnahmen/{comment_id}/antwort": (P.DOMAIN_EDIT, AGREED),
 }
 POSTS = {
@@ -96,8 +102,16 @@ def test_each_role_reaches_exactly_the_pages_it_may(client, login_as, world, rol
 def test_refused_posts_change_nothing(client, login_as, world, role):
     login_as(role.value)
     before = _snapshot()
-    data = {"due": "2026-12-01", "resolution": "x", "on": "2026-12-01", "answer": "Gehackt",
-            "resolve": "y", "heading": "Gehackt", "text": "Gehackt", "richtung": "hoch"}
+    data = {
+        "due": "2026-12-01",
+        "resolution": "x",
+        "on": "2026-12-01",
+        "answer": "Gehackt",
+        "resolve": "y",
+        "heading": "Gehackt",
+        "text": "Gehackt",
+        "richtung": "hoch",
+    }
     for template in POSTS:
         response = client.post(template.format(**world), data=data)
         assert response.status_code == 403, template

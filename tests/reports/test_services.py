@@ -138,7 +138,9 @@ def test_agreement_registers_its_deadline_and_back_to_draft_thaws(ids):
 
 def test_an_edition_with_a_broken_block_does_not_go_to_agreement(ids):
     draft = _edition(ids["draft_id"])
-    services.save_section(draft, None, "Kaputt", "{{karte indikator=FEHLT ebene=Sozialraum zeitraum=2020}}")
+    services.save_section(
+        draft, None, "Kaputt", "{{karte indikator=FEHLT ebene=Sozialraum zeitraum=2020}}"
+    )
     with pytest.raises(services.BlockErrors, match="Abschnitt 3 Kaputt: Den Indikator „FEHLT“"):
         services.send_to_agreement(draft, date(2026, 2, 1), None, None, TODAY)
     assert draft.state is EditionState.ENTWURF

@@ -19,6 +19,11 @@ def ids(db):
     return world.build()
 
 
+def _switch(client, login_as, role: str):
+    client.post("/abmelden")
+    return login_as(role)
+
+
 def _token(client, url: str) -> str:
     page = client.get(url)
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
@@ -30,7 +35,9 @@ def test_the_picker_builds_a_tag_or_says_what_is_missing(client, login_as, ids):
                     "&ebene=Sozialraum&zeitraum=2020", headers={"Accept": "application/json"})  # fmt: skip
     assert ok.json == {"tag": "{{karte indikator=SGB2 ebene=Sozialraum zeitraum=2020}}",
                        "error": None}  # fmt: skip
-    area = client.get("/berichte/baustein?art=profil&gebiet=K1-0", headers={"Accept": "application/json"})
+    area = client.get(
+        "/berichte/baustein?art=profil&gebiet=K1-0", headers={"Accept": "application/json"}
+    )
     assert area.json["tag"] == "{{profil gebiet=K1-0}}"
     missing = client.get("/berichte/baustein?art=tabelle&indikator=SGB2",
                          headers={"Accept": "application/json"})  # fmt: skip
@@ -62,7 +69,7 @@ def test_a_planner_writes_sends_and_a_participant_comments(client, login_as, ids
     assert edition.state is EditionState.ABSTIMMUNG
     section = edition.sections[-1]
 
-    login_as("participant")
+    participant = _switch(client, login_as, "participant")
     section_url = f"/berichte/{edition.id}/abschnitte/{section.id}"
     token = _token(client, section_url)
     empty = client.post(section_url + "/stellungnahme", data={"csrf_token": token, "comment": " "})
@@ -70,13 +77,17 @@ def test_a_planner_writes_sends_and_a_participant_comments(client, login_as, ids
     done = client.post(section_url + "/stellungnahme",
                        data={"csrf_token": token, "comment": "Die Karte braucht eine Legende."})  # fmt: skip
     assert done.status_code == 302
-    comment = _db.session.scalar(select(ReportComment).where(ReportComment.section_id == section.id))
+    comment = _db.session.scalar(
+        select(ReportComment).where(ReportComment.section_id == section.id)
+    )
     assert comment.body == "Die Karte braucht eine Legende." and comment.resolved_at is None
 
-    login_as("planner")
+    _switch(client, login_as, "planner")
     token = _token(client, section_url)
     resolution = f"Nr. {ids['resolution_id']} – egal"
-    blocked = client.post(detail + "/beschluss", data={"csrf_token": token, "resolution": resolution})
+    blocked = client.post(
+        detail + "/beschluss", data={"csrf_token": token, "resolution": resolution}
+    )
     assert blocked.status_code == 422 and "1 Stellungnahme(n) sind offen" in blocked.text
     answered = client.post(f"/berichte/{edition.id}/stellungnahmen/{comment.id}/antwort",
                            data={"csrf_token": token, "answer": "Ist ergänzt.", "resolve": "y"})  # fmt: skip
@@ -84,11 +95,16 @@ def test_a_planner_writes_sends_and_a_participant_comments(client, login_as, ids
     _db.session.expire_all()
     assert _db.session.get(ReportComment, comment.id).resolved_at is not None
     assert "Ist ergänzt." in client.get(section_url).text
-    decided = client.post(detail + "/beschluss", data={"csrf_token": token, "resolution": resolution})
+    decided = client.post(
+        detail + "/beschluss", data={"csrf_token": token, "resolution": resolution}
+    )
     assert decided.status_code == 302
-    published = client.post(detail + "/veroeffentlichung", data={"csrf_token": token, "on": "2030-03-01"})
+    published = client.post(
+        detail + "/veroeffentlichung", data={"csrf_token": token, "on": "2030-03-01"}
+    )
     assert published.status_code == 302
-    login_as("viewer")
+    _switch(client, login_as, "viewer")
+    assert client.get("/berichte/neu").status_code == 403
     assert client.get(detail).status_code == 200
     page = client.get(section_url).text
     assert "Abbildung 1:" in page

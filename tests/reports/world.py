@@ -35,7 +35,9 @@ def build(long_names: bool = False) -> dict[str, int]:
     measure = measures.save_measure(None, measures.MeasureData(
         title=f"Familienzentrum {word}", area_ids=[ids["area_id"]]), planner)  # fmt: skip
     body = BodyFactory(name=f"Kreistag {word}")
-    resolution = ResolutionFactory(body=body, date=date(2026, 3, 1), title="Sozialbericht beschlossen")
+    resolution = ResolutionFactory(
+        body=body, date=date(2026, 3, 1), title="Sozialbericht beschlossen"
+    )
     plan = process.create_process(process.ProcessData(title=f"Prozess {word}",
                                                       start_date=date(2026, 1, 1)), "standard")  # fmt: skip
     step = process.get_step(process.steps_for_choice(plan.id)[0][0])
@@ -45,15 +47,21 @@ def build(long_names: bool = False) -> dict[str, int]:
     section = services.save_section(draft, None, f"Alle Bausteine {word}", text)
     services.save_section(draft, None, "Zweiter Abschnitt", "Nur Text.")
 
-    agreed = services.save_edition(None, services.EditionData(f"Sozialbericht 2025 {word}", 2025), planner)
+    agreed = services.save_edition(
+        None, services.EditionData(f"Sozialbericht 2025 {word}", 2025), planner
+    )
     agreed_section = services.save_section(agreed, None, word, text)
     services.send_to_agreement(agreed, date(2026, 12, 31), step.id, planner,
                                date(2026, 1, 1))  # fmt: skip
     commenter = UserFactory(name=f"Frida Fachplanung {word}", role="participant", organisation=org)
     comment = services.add_comment(agreed, agreed_section, "Bitte ergänzen.", commenter)
 
-    published = services.save_edition(None, services.EditionData(f"Sozialbericht 2022 {word}", 2022), planner)
-    published_section = services.save_section(published, None, "Rückblick", "{{tabelle indikator=SGB2 ebene=Sozialraum zeitraum=2019}}")
+    published = services.save_edition(
+        None, services.EditionData(f"Sozialbericht 2022 {word}", 2022), planner
+    )
+    published_section = services.save_section(
+        published, None, "Rückblick", "{{tabelle indikator=SGB2 ebene=Sozialraum zeitraum=2019}}"
+    )
     services.send_to_agreement(published, date(2026, 12, 31), None, planner, date(2026, 1, 1))
     services.decide(published, resolution.id, planner)
     services.publish(published, date(2026, 4, 1))
