@@ -34,6 +34,7 @@ from tests.factories import (
 from tests.funding import world as funding_world
 from tests.meetings import world as meetings_world
 from tests.monitoring import world as monitoring_world
+from tests.reports import world as reports_world
 from tests.routes import route_value
 
 EXAMPLES = 4  # random examples per route and role, after the systematic pass
@@ -156,6 +157,12 @@ BASELINE = {
     "spent": "0",
     "own_share_percent": "20",
     "max_amount": "75000",
+    "heading": "Fuzz-Abschnitt",
+    "summary": "Fuzz-Bericht",
+    "due": "2030-01-31",
+    "comment": "Fuzz-Stellungnahme",
+    "answer": "Fuzz-Antwort",
+    "richtung": "hoch",
 }
 EXTRA_KEYS = ["page", "q", "jahr", "monat", "art", "datum", "next", "endpoint", "_method",
               "_external", "_anchor", "revoke", "format"]  # fmt: skip
@@ -217,6 +224,7 @@ def test_no_input_gives_a_server_error(app, db, client, role):
     monitoring = monitoring_world.build(org)
     monitoring.update(meetings_world.build(org, monitoring))
     monitoring.update(funding_world.build(org))
+    monitoring.update(reports_world.build(org=org, monitoring=monitoring))
     _db.session.commit()
     names = field_names()
     ids = {"deadline_id": own.id, "user_id": None, "token": "x", "action": "erledigt", **monitoring}

@@ -55,7 +55,7 @@ def test_each_kind_of_block_renders_its_values(app, ids):
         r"SGB-II-Quote Sozialraum \(%\) 2020 6,0 5,0 \(2019\) schlechter – Tabelle 4", text
     )
     # the measures aimed at the area
-    assert "Familienzentrum Armut" in text
+    assert "Familienzentrum Armut im Bericht" in text
     assert [f.number for f in doc.figures] == ["1", "2"]
     assert [t.number for t in doc.tables] == ["1", "2", "3", "4"]
     # headings are numbered within the section

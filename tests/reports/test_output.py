@@ -70,5 +70,5 @@ def test_the_docx_opens_and_holds_the_sections(client, login_as, ids):
     assert any(c.startswith("Tabelle 4: Maßnahmen") for c in captions)
     assert len(document.inline_shapes) == 2  # the map and the chart
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
-    assert {"Sozialraum 0", "6,0", "Familienzentrum Armut"} <= cells
+    assert {"Sozialraum 0", "6,0", "Familienzentrum Armut im Bericht"} <= cells
     assert document.core_properties.title == "Entwurf Armut"

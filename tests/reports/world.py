@@ -27,13 +27,14 @@ ALL_KINDS = (
 )
 
 
-def build(long_names: bool = False) -> dict[str, int]:
+def build(long_names: bool = False, org=None, monitoring: dict | None = None) -> dict[str, int]:
+    """``monitoring``: the ids of a monitoring world already built (the fuzz builds them all)."""
     word = "Sozialberichterstattungsabschnitt" * 3 if long_names else "Armut"
-    org = OrganisationFactory(name="Kreis Beispiel")
-    ids = monitoring_world.build(org, long_names)
+    org = org or OrganisationFactory(name="Kreis Beispiel")
+    ids = dict(monitoring) if monitoring else monitoring_world.build(org, long_names)
     planner = _planner()
     measure = measures.save_measure(None, measures.MeasureData(
-        title=f"Familienzentrum {word}", area_ids=[ids["area_id"]]), planner)  # fmt: skip
+        title=f"Familienzentrum {word} im Bericht", area_ids=[ids["area_id"]]), planner)  # fmt: skip
     body = BodyFactory(name=f"Kreistag {word}")
     resolution = ResolutionFactory(
         body=body, date=date(2026, 3, 1), title="Sozialbericht beschlossen"
@@ -66,8 +67,10 @@ def build(long_names: bool = False) -> dict[str, int]:
     services.decide(published, resolution.id, planner)
     services.publish(published, date(2026, 4, 1))
     _db.session.commit()
-    return {**ids, "draft_id": draft.id, "section_id": section.id, "agreed_id": agreed.id,
+    out = {**ids, "draft_id": draft.id, "edition_id": draft.id, "section_id": section.id, "agreed_id": agreed.id,
             "agreed_section_id": agreed_section.id, "comment_id": comment.id,
             "published_id": published.id, "published_section_id": published_section.id,
             "resolution_id": resolution.id, "measure_id": measure.id,
             "step_id": step.id}  # fmt: skip
+    out["measure_id"] = (monitoring or {}).get("measure_id", measure.id)
+    return out
