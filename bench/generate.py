@@ -109,6 +109,12 @@ def generate_funding(scale: Scale) -> dict[str, int]:
     return generate_(scale)
 
 
+def generate_reports(scale: Scale) -> dict[str, int]:
+    from bench.reports import generate as generate_
+
+    return generate_(scale)
+
+
 # Later domains append theirs (areas, indicators, observations, measures, meetings, ...).
 GENERATORS: list[Callable[[Scale], dict[str, int]]] = [
     generate_accounts,
@@ -117,6 +123,7 @@ GENERATORS: list[Callable[[Scale], dict[str, int]]] = [
     generate_monitoring,
     generate_meetings,
     generate_funding,
+    generate_reports,
 ]
 
 

@@ -15,6 +15,7 @@ class BenchPage:
     name: str
     url: str | Callable[[], str]  # a callable runs in an app context and finds an id
     role: str | None = "admin"  # None: anonymous
+    budget_ms: dict[str, float] | None = None  # p95 per scale, where the issue sets its own
 
     def resolve(self) -> str:
         return self.url() if callable(self.url) else self.url
@@ -215,7 +216,50 @@ def _pages() -> list[BenchPage]:
         BenchPage("budget line page", _blocked_line()),
         BenchPage("measures without funding", "/foerderung/massnahmen-ohne-finanzierung"),
         BenchPage("lookup, applications", "/suche/foerderantraege?q=antrag+0001", "planner"),
+        # the social report (issue 11): the whole 40-section edition has the issue's 1 s
+        BenchPage("report editions", "/berichte/"),
+        BenchPage("report edition page (frozen)", _edition(FROZEN_TITLE)),
+        BenchPage("report edition page (participant)", _edition(FROZEN_TITLE), "participant"),
+        BenchPage("report section (frozen, map)", _edition(FROZEN_TITLE, "/abschnitte/", 2)),
+        BenchPage("report section (live, map)", _edition(DRAFT_TITLE, "/abschnitte/", 2)),
+        BenchPage("report section editor", _edition(DRAFT_TITLE, "/abschnitte/", 2, "/bearbeiten")),
+        BenchPage(
+            "report edition, whole (frozen)",
+            _edition(FROZEN_TITLE, "/druckfassung"),
+            budget_ms=WHOLE_EDITION,
+        ),
+        BenchPage(
+            "report edition, whole (live)",
+            _edition(DRAFT_TITLE, "/druckfassung"),
+            budget_ms=WHOLE_EDITION,
+        ),
+        BenchPage("report changes since freeze", _edition(FROZEN_TITLE, "/aenderungen")),
     ]
+
+
+DRAFT_TITLE = "Bench-Sozialbericht (Entwurf)"
+FROZEN_TITLE = "Bench-Sozialbericht (Abstimmung)"
+WHOLE_EDITION = {"small": 1000.0, "kreis": 1000.0, "land": 1000.0}
+
+
+def _edition(
+    title: str, suffix: str = "", section: int | None = None, after: str = ""
+) -> Callable[[], str]:
+    """The bench edition's page (``suffix``), or the page of its ``section``-th section."""
+
+    def url() -> str:
+        from planner.reports.models import ReportEdition, ReportSection
+
+        edition_id = db.session.scalar(select(ReportEdition.id).where(ReportEdition.title == title))
+        if section is None:
+            return f"/berichte/{edition_id}{suffix}"
+        section_id = db.session.scalar(
+            select(ReportSection.id).where(ReportSection.edition_id == edition_id)
+            .order_by(ReportSection.position).offset(section - 1).limit(1)
+        )  # fmt: skip
+        return f"/berichte/{edition_id}{suffix}{section_id}{after}"
+
+    return url
 
 
 def _busiest_programme() -> Callable[[], str]:

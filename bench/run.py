@@ -111,6 +111,42 @@ JOBS = [
 ]
 
 
+def _report_pdf(app) -> dict:
+    from bench.reports import FROZEN
+    from planner.reports import output, services
+    from planner.reports.models import ReportEdition
+
+    with app.test_request_context():
+        edition = db.session.scalar(select(ReportEdition).where(ReportEdition.title == FROZEN))
+        body = output.pdf(edition, services.document(edition))
+    return {"bytes": len(body)}
+
+
+def _report_docx(app) -> dict:
+    from bench.reports import FROZEN
+    from planner.reports import output, services
+    from planner.reports.models import ReportEdition
+
+    with app.test_request_context():
+        edition = db.session.scalar(select(ReportEdition).where(ReportEdition.title == FROZEN))
+        sections = services.sections_of(edition.id)
+        body = output.docx(edition, sections, services.document(edition, sections))
+    return {"bytes": len(body)}
+
+
+def _nothing(app) -> None:
+    return None
+
+
+JOBS += [
+    # the budget: the 40-section edition with 30 blocks as PDF in under 15 s at kreis
+    Job("report PDF (40 sections, 30 blocks)", _report_pdf, _nothing,
+        {"small": 15.0, "kreis": 15.0, "land": 15.0}),
+    Job("report DOCX (40 sections, 30 blocks)", _report_docx, _nothing,
+        {"small": 15.0, "kreis": 15.0, "land": 15.0}),
+]  # fmt: skip
+
+
 class BenchConfig(TestConfig):
     TESTING = False  # measure the app as it runs, not in test mode
 
@@ -220,6 +256,7 @@ def measure_pages(app, scale: str, only: list[str] | None) -> list[dict]:
         counter = StatementCounter(db.engine)
         pages = [p for p in PAGES() if not only or any(o in p.name for o in only)]
         urls = {p.name: p.resolve() for p in pages}
+        budgets = {p.name: p.budget_ms for p in pages if p.budget_ms}
     clients: dict[str | None, object] = {}
     rows = []
     for page in pages:
@@ -248,6 +285,7 @@ def measure_pages(app, scale: str, only: list[str] | None) -> list[dict]:
                 "p95": times[int(round(0.95 * (len(times) - 1)))],
                 "statements": max(counts),
                 "stable": len(counts) == 1,
+                "budget": budgets.get(page.name, {}).get(scale),
             }
         )
         print(
@@ -257,9 +295,9 @@ def measure_pages(app, scale: str, only: list[str] | None) -> list[dict]:
     return rows
 
 
-def measure_jobs(app, scale: str) -> list[dict]:
+def measure_jobs(app, scale: str, only: list[str] | None = None) -> list[dict]:
     rows = []
-    for job in JOBS:
+    for job in [j for j in JOBS if not only or any(o in j.name for o in only)]:
         job.reset(app)
         started = time.perf_counter()
         outcome = job.run(app)
@@ -295,7 +333,7 @@ def report(pages: list[dict], jobs: list[dict]) -> tuple[str, list[str]]:
     by_page: dict[str, dict[str, dict]] = {}
     for r in pages:
         by_page.setdefault(r["page"], {})[r["scale"]] = r
-        budget = PAGE_BUDGET_MS.get(r["scale"])
+        budget = r.get("budget") or PAGE_BUDGET_MS.get(r["scale"])
         if budget is not None and r["p95"] > budget:
             broken.append(f"{r['page']}: p95 {r['p95']:.1f} ms > {budget:.0f} ms at {r['scale']}")
         if not r["stable"]:
@@ -322,8 +360,8 @@ def report(pages: list[dict], jobs: list[dict]) -> tuple[str, list[str]]:
                 broken.append(f"{j['job']}: peak memory {peak} MB > {PEAK_MB} MB at {j['scale']}")
     lines += ["", "## Budgets", ""]
     lines += [f"- BROKEN: {b}" for b in broken] or [
-        "- all pages p95 <= 100 ms at kreis and <= 150 ms at land, statement counts equal at small "
-        "and kreis, jobs within budget"
+        "- all pages p95 <= 100 ms at kreis and <= 150 ms at land (the report's whole edition: "
+        "1 s), statement counts equal at small and kreis, jobs within budget"
     ]
     return "\n".join(lines) + "\n", broken
 
@@ -342,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--database-url", help="use (and fill, if empty) this database instead of bench/.data/"
     )
+    parser.add_argument("--job", action="append", help="only jobs whose name contains this")
     parser.add_argument("--no-jobs", action="store_true")
     parser.add_argument("--output", default=str(ROOT / "results.md"))
     args = parser.parse_args(argv)
@@ -361,8 +400,8 @@ def main(argv: list[str] | None = None) -> int:
             url = prepare(scale, None)
         app = make_app(url)
         pages += measure_pages(app, scale, args.page)
-        if not args.no_jobs and not args.page:
-            jobs += measure_jobs(app, scale)
+        if not args.no_jobs and (args.job or not args.page):
+            jobs += measure_jobs(app, scale, args.job)
     text, broken = report(pages, jobs)
     Path(args.output).write_text(text)
     print("\n" + text)

@@ -69,7 +69,7 @@ def test_a_planner_writes_sends_and_a_participant_comments(client, login_as, ids
     assert edition.state is EditionState.ABSTIMMUNG
     section = edition.sections[-1]
 
-    participant = _switch(client, login_as, "participant")
+    _switch(client, login_as, "participant")
     section_url = f"/berichte/{edition.id}/abschnitte/{section.id}"
     token = _token(client, section_url)
     empty = client.post(section_url + "/stellungnahme", data={"csrf_token": token, "comment": " "})
