@@ -39,7 +39,7 @@ def upgrade():
     sa.CheckConstraint('year >= 1990 AND year <= 2100', name=op.f('ck_report_editions_year_range')),
     sa.ForeignKeyConstraint(['agreement_step_id'], ['steps.id'], name=op.f('fk_report_editions_agreement_step_id_steps'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_report_editions_created_by_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['resolution_id'], ['resolutions.id'], name=op.f('fk_report_editions_resolution_id_resolutions'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['resolution_id'], ['resolutions.id'], name=op.f('fk_report_editions_resolution_id_resolutions'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_editions')),
     sa.UniqueConstraint('title', name=op.f('uq_report_editions_title'))
     )

@@ -81,7 +81,7 @@ class ReportEdition(Audited, TimestampMixin, db.Model):
     )
     agreement_due: Mapped[date | None] = mapped_column(Date)
     resolution_id: Mapped[int | None] = mapped_column(
-        ForeignKey("resolutions.id", ondelete="RESTRICT"), index=True
+        ForeignKey("resolutions.id", ondelete="SET NULL"), index=True
     )
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_on: Mapped[date | None] = mapped_column(Date)

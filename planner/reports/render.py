@@ -21,6 +21,9 @@ from planner.reports.tags import Tag, TagError, is_tag_line, parse
 
 _PARSER = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 _ATTRIBUTES = {**ALLOWED_ATTRIBUTES, **{f"h{n}": {"id"} for n in range(3, 7)}}
+# bounded work: a section draws at most this many blocks, an edition at most MAX_BLOCKS
+MAX_SECTION_BLOCKS = 30
+MAX_BLOCKS = 300
 
 
 @dataclass
@@ -78,9 +81,12 @@ class Renderer:
         self.ctx = blocks.Context()
         self.doc = Document()
         self.prefix = prefix  # keeps ids apart when a page shows a preview next to a form
+        self.blocks = 0
+        self.section_blocks = 0
 
     def section(self, section_id: int, number: int, title: str, body: str) -> RenderedSection:
         anchor = f"{self.prefix}abschnitt-{number}"
+        self.section_blocks = 0
         rendered = RenderedSection(section_id, number, title, anchor, Markup(""))
         label = f"{number} {title}"
         parts: list[tuple[str, str]] = []
@@ -138,7 +144,12 @@ class Renderer:
         return rendered
 
     def _block(self, section_id: int, line: str, label: str, anchor: str) -> str:
+        self.blocks += 1
+        self.section_blocks += 1
         try:
+            if self.section_blocks > MAX_SECTION_BLOCKS or self.blocks > MAX_BLOCKS:
+                raise TagError(f"Höchstens {MAX_SECTION_BLOCKS} Bausteine je Abschnitt und "
+                               f"{MAX_BLOCKS} je Ausgabe; dieser wird nicht gezeigt.")  # fmt: skip
             tag: Tag = parse(line)
             data = self._data(section_id, tag)
         except TagError as exc:

@@ -40,7 +40,9 @@ def test_a_planner_writes_sends_a_participant_comments_and_the_planner_publishes
     picker.get_by_label("Ebene").select_option("Sozialraum")
     picker.get_by_label("Zeitraum").fill("2020")
     picker.get_by_role("button", name="Einfügen").click()
-    page.get_by_text("Eingefügt: {{karte indikator=SGB2 ebene=Sozialraum zeitraum=2020}}").wait_for()
+    page.get_by_text(
+        "Eingefügt: {{karte indikator=SGB2 ebene=Sozialraum zeitraum=2020}}"
+    ).wait_for()
     picker.get_by_label("Baustein").select_option(label="Tabelle eines Indikators")
     picker.get_by_role("button", name="Einfügen").click()
     page.get_by_text("Eingefügt: {{tabelle").wait_for()

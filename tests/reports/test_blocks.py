@@ -134,3 +134,11 @@ def test_small_counts_stay_withheld_inside_report_blocks_for_every_reader(
     with app.test_request_context():
         html = _html(ids["draft_id"])
     assert "0,2" not in html and "Sozialraum 0 (K1-0): geheim gehalten" in html
+
+
+def test_the_work_of_a_section_is_bounded(app, ids):
+    text = "\n\n".join(["{{profil gebiet=K1-0}}"] * 40)
+    with app.test_request_context():
+        doc = render.preview(text)
+    assert len(doc.tables) == render.MAX_SECTION_BLOCKS
+    assert len(doc.problems) == 10 and "Höchstens 30 Bausteine" in doc.problems[0].message
