@@ -424,11 +424,16 @@ _OBS_COLUMNS = (
 )  # fmt: skip
 
 
-def _latest_two(area_id: int) -> dict[int, dict[int, object]]:
+def _latest_two(area_id: int, until: str | None = None) -> dict[int, dict[int, object]]:
     """indicator id -> {1: latest, 2: the one before}, as plain rows. First only the periods
     from the second-newest of any indicator on (240 rows at kreis scale instead of 4,800);
     the indicators that come up short there are read in full."""
-    periods = [p for p in db.session.scalars(select(Indicator.periods)) if p]
+    periods = [
+        [x for x in p if until is None or x <= until]
+        for p in db.session.scalars(select(Indicator.periods))
+        if p
+    ]
+    periods = [p for p in periods if p]
     cut = min((p[-2] if len(p) > 1 else p[-1]) for p in periods) if periods else ""
 
     def read(stmt) -> dict[int, dict[int, object]]:
@@ -442,6 +447,8 @@ def _latest_two(area_id: int) -> dict[int, dict[int, object]]:
         return found
 
     base = select(*_OBS_COLUMNS).where(Observation.area_id == area_id)
+    if until is not None:
+        base = base.where(Observation.period <= until)
     found = read(base.where(Observation.period >= cut))
     short = [iid for iid, ranks in found.items() if len(ranks) < 2]
     missing = db.session.scalars(
@@ -466,12 +473,12 @@ class ProfileRaw:
     root: object | None
 
 
-def profile_raw(area: Area) -> list[ProfileRaw]:
-    """The latest observation of every indicator for the area, beside the same period's
-    observation of its parent and of the Kreis and the area's period before (three queries)."""
+def profile_raw(area: Area, until: str | None = None) -> list[ProfileRaw]:
+    """The latest observation (up to ``until``) of every indicator for the area, beside the
+    same period's observation of its parent and of the Kreis and the area's period before."""
     root = root_area()
     parent_id = area.parent_id
-    own = _latest_two(area.id)
+    own = _latest_two(area.id, until)
     if not own:
         return []
     indicators = {

@@ -190,12 +190,20 @@ def _collect_index(tag: Tag, ctx: Context) -> Collected:
 
 def _collect_profile(tag: Tag, ctx: Context) -> Collected:
     area = ctx.area(tag.get("gebiet"))
+    until = None
+    if tag.get("zeitraum"):
+        try:
+            until = parse_period(tag.get("zeitraum")).code
+        except PeriodError:
+            raise TagError(
+                _("„%(t)s“ ist kein Zeitraum (z. B. 2016).", t=tag.get("zeitraum"))
+            ) from None
     rows, citations = [], []
     parent = area.parent
     root = ctx.root()
     if root is not None and parent is not None and root.id == parent.id:
         root = None  # the parent is the Kreis: one column
-    for raw in values.profile_raw(area):
+    for raw in values.profile_raw(area, until):
         i = raw.indicator
         latest, previous = raw.latest, raw.previous
         rows.append({"indicator": _indicator_data(i), "period": latest.period,
@@ -269,6 +277,8 @@ def default_caption(tag: Tag, data: dict) -> str:
             return _("Sozialindex „%(n)s“, %(l)s, %(p)s", n=run["name"], l=run["level"],
                      p=run["period"])  # fmt: skip
         case "profil":
+            if tag.get("zeitraum"):
+                return _("Profil: %(n)s, bis %(p)s", n=data["area"]["name"], p=tag.get("zeitraum"))
             return _("Profil: %(n)s", n=data["area"]["name"])
     if data.get("about"):
         return _("Maßnahmen zu %(a)s", a=", ".join(data["about"]))
@@ -346,12 +356,22 @@ def _draw_index(tag: Tag, data: dict, number: int, anchor: str, caption: str) ->
     ))  # fmt: skip
 
 
+def _direction(indicator, value: values.Shown, before: values.Shown) -> str | None:
+    """A publication says how a value moved, not whether that is good: „gestiegen“,
+    „gesunken“, „unverändert“ (the monitoring's own pages rate it by the indicator's polarity,
+    which knows no neutral, descriptive indicator)."""
+    moved = values.trend(indicator, value, before)
+    if moved is None or moved == "gleich":
+        return _("unverändert") if moved else None
+    return _("gestiegen") if value.value > before.value else _("gesunken")
+
+
 def _draw_profile(tag: Tag, data: dict, number: int, anchor: str, caption: str) -> Markup:
     rows = []
     for r in data["rows"]:
         ind = _ind(r)
         value, before = shown(r["value"], ind), shown(r["previous"], ind)
-        rows.append((r, ind, value, before, values.trend(ind, value, before),
+        rows.append((r, ind, value, before, _direction(ind, value, before),
                      shown(r["parent"], ind), shown(r["root"], ind)))  # fmt: skip
     return Markup(render_template(
         "reports/blocks/profil.html", number=number, anchor=anchor, caption=caption,

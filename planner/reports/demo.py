@@ -72,7 +72,7 @@ def _sections(run_id: int | None) -> list[tuple[str, str]]:
                 "zusammen.\n\n"
                 f"{index_block}\n\n"
                 "# Beispiel: Siegburg\n\n"
-                "{{profil gebiet=05382060}}"
+                "{{profil gebiet=05382060 zeitraum=2016}}"
             ),
         ),
     ]
@@ -83,14 +83,19 @@ def load() -> None:
         return
     planner = accounts.get_user_by_email("planung@demo.example")
     participant = accounts.get_user_by_email("fachplanung@demo.example")
-    runs = index_runs.recent_runs(1)
+    # the report's own index run: the Sozialräume at the report's reference date
+    run = index_runs.run_index(
+        index_runs.IndexSpec(codes=["SGB2", "KIARM", "ALO", "ALLEIN", "GSIA"], level="Sozialraum",
+                             period="2016"),
+        "Sozialindex 2016 (Sozialbericht 2017)", planner,
+    )  # fmt: skip
     edition = services.save_edition(
         None,
         services.EditionData(TITLE, 2017, "Erster Sozialbericht des Rhein-Sieg-Kreises: soziale "
                              "Lage in den Kommunen und Sozialräumen, Stichtag 31.12.2016."),
         planner,
     )  # fmt: skip
-    for title, body in _sections(runs[0].id if runs else None):
+    for title, body in _sections(run.id):
         services.save_section(edition, None, title, body)
     step = db.session.scalar(select(Step).where(Step.template_step == "sozialbericht")
                              .order_by(Step.id.desc()).limit(1))  # fmt: skip

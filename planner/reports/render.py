@@ -83,6 +83,7 @@ class Renderer:
         self.prefix = prefix  # keeps ids apart when a page shows a preview next to a form
         self.blocks = 0
         self.section_blocks = 0
+        self.counting = False  # a section before the one shown: only its numbers count
 
     def section(self, section_id: int, number: int, title: str, body: str) -> RenderedSection:
         anchor = f"{self.prefix}abschnitt-{number}"
@@ -94,11 +95,15 @@ class Renderer:
         counters = [0, 0, 0]
 
         def flush():
+            if run and self.counting:
+                run.clear()
             if run:
                 parts.append(("text", _clean(_PARSER.renderer.render(run, _PARSER.options, {}))))
                 run.clear()
 
         tokens = _PARSER.parse((body or "")[:SECTION_MAX])
+        # the section's top heading level is its first level (## alone reads as 1.1, not 1.0.1)
+        top = min((int(t.tag[1]) for t in tokens if t.type == "heading_open"), default=1)
         i = 0
         while i < len(tokens):
             token = tokens[i]
@@ -121,7 +126,7 @@ class Renderer:
                     i += 3
                     continue
             if token.type == "heading_open" and inline is not None:
-                depth = min(int(token.tag[1]), 6)
+                depth = min(int(token.tag[1]) - top + 1, 6)
                 token.tag = tokens[i + 2].tag = f"h{min(depth + 2, 6)}"
                 if depth <= 3:
                     counters[depth - 1] += 1
@@ -144,6 +149,8 @@ class Renderer:
         return rendered
 
     def _block(self, section_id: int, line: str, label: str, anchor: str) -> str:
+        """A block's number is given once its tag reads (a block whose data fail keeps its
+        number, so that the numbers of a section's page and of the whole edition agree)."""
         self.blocks += 1
         self.section_blocks += 1
         try:
@@ -151,13 +158,25 @@ class Renderer:
                 raise TagError(f"Höchstens {MAX_SECTION_BLOCKS} Bausteine je Abschnitt und "
                                f"{MAX_BLOCKS} je Ausgabe; dieser wird nicht gezeigt.")  # fmt: skip
             tag: Tag = parse(line)
-            data = self._data(section_id, tag)
         except TagError as exc:
-            self.doc.problems.append(Problem(label, anchor, str(exc)))
+            if not self.counting:
+                self.doc.problems.append(Problem(label, anchor, str(exc)))
             return _error(str(exc))
         entries = self.doc.figures if tag.figure else self.doc.tables
         number = len(entries) + 1
         block_anchor = f"{self.prefix}{'abb' if tag.figure else 'tab'}-{number}"
+        if self.counting:
+            entries.append(Entry(str(number), "", block_anchor))
+            return ""
+        try:
+            data = self._data(section_id, tag)
+        except TagError as exc:
+            self.doc.problems.append(Problem(label, anchor, str(exc)))
+            entries.append(Entry(str(number), "(fehlerhaft)", block_anchor))
+            kind = "Abbildung" if tag.figure else "Tabelle"
+            return _error(f"{kind} {number}: {exc}").replace(
+                "<div ", f'<div id="{block_anchor}" ', 1
+            )
         html, caption = blocks.draw(tag, data, number, block_anchor)
         entries.append(Entry(str(number), caption, block_anchor))
         return str(html)
@@ -175,11 +194,18 @@ class Renderer:
         return collected.data
 
 
-def render_sections(sections, frozen=None, prefix: str = "") -> Document:
-    """``sections``: (id, title, body) in order; numbered 1, 2, ..."""
+def render_sections(sections, frozen=None, prefix: str = "", only: int | None = None) -> Document:
+    """``sections``: (id, title, body) in order; numbered 1, 2, ... ``only``: draw just that
+    section (its page), numbered as in the whole edition; the ones before it are only
+    counted (their figures and tables), the ones after it left out."""
     renderer = Renderer(frozen, prefix)
     for number, (section_id, title, body) in enumerate(sections, start=1):
+        renderer.counting = only is not None and section_id != only
         renderer.section(section_id, number, title, body)
+        if only is not None and section_id == only:
+            break
+    if only is not None:
+        renderer.doc.sections = [s for s in renderer.doc.sections if s.id == only]
     return renderer.doc
 
 

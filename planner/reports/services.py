@@ -198,15 +198,19 @@ def delete_section(edition: ReportEdition, section: ReportSection) -> None:
 
 
 def document(
-    edition: ReportEdition, sections: list[ReportSection] | None = None, prefix: str = ""
+    edition: ReportEdition,
+    sections: list[ReportSection] | None = None,
+    prefix: str = "",
+    only: int | None = None,
 ) -> render.Document:
-    """The edition rendered: from its snapshot once frozen, live in the draft."""
+    """The edition rendered: from its snapshot once frozen, live in the draft (``only``: just
+    that section, numbered as in the whole edition)."""
     sections = sections if sections is not None else sections_of(edition.id)
     frozen = None
     if edition.state.frozen:
         frozen = {(b.section_id, b.tag): b.data for b in db.session.scalars(
             select(ReportBlock).where(ReportBlock.edition_id == edition.id))}  # fmt: skip
-    return render.render_sections([(s.id, s.title, s.body) for s in sections], frozen, prefix)
+    return render.render_sections([(s.id, s.title, s.body) for s in sections], frozen, prefix, only)
 
 
 # --- the way through agreement -----------------------------------------------------------

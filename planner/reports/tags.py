@@ -55,8 +55,8 @@ KINDS = {
              ("lauf",), ("darstellung", "titel"),
              "{{index lauf=1}}"),
         Kind("profil", _l("Profil eines Raums"), False,
-             ("gebiet",), ("titel",),
-             "{{profil gebiet=05382060}}"),
+             ("gebiet",), ("zeitraum", "titel"),
+             "{{profil gebiet=05382060 zeitraum=2016}}"),
         Kind("massnahmen", _l("Liste von Maßnahmen"), False,
              (), ("indikator", "gebiet", "status", "titel"),
              "{{massnahmen indikator=SGB2}}"),
@@ -79,7 +79,10 @@ class Tag:
 
     @property
     def figure(self) -> bool:
-        return KINDS[self.kind].figure
+        """Numbered as a figure: maps and charts (an index run drawn as a map, too)."""
+        return KINDS[self.kind].figure or (
+            self.kind == "index" and self.get("darstellung") == "karte"
+        )
 
 
 def is_tag_line(text: str) -> bool:

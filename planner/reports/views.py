@@ -4,7 +4,7 @@ the printable edition, PDF and DOCX, the changes since the freeze, two editions 
 
 from __future__ import annotations
 
-from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +18,7 @@ from planner.extensions import db
 from planner.governance import services as governance
 from planner.monitoring import index as index_runs
 from planner.monitoring import values
-from planner.monitoring.lookups import area_label, indicator_label
+from planner.monitoring.lookups import indicator_label
 from planner.process import services as process
 from planner.reports import bp, output, services, tags
 from planner.reports.forms import (
@@ -124,6 +124,14 @@ def edition_detail(edition_id: int):
 # --- the way through agreement -----------------------------------------------------------
 
 
+class _Notice:
+    """Where commit_or_show puts an error that belongs to no field (a broken block of the
+    text): shown as a message at the top of the page."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+
+
 def _state_change(edition_id: int, form_cls, name: str, action, success, field, fields=None):
     edition = db.get_or_404(ReportEdition, edition_id)
     if request.method == "GET":
@@ -131,10 +139,13 @@ def _state_change(edition_id: int, form_cls, name: str, action, success, field, 
     form = form_cls()
     if not form.validate_on_submit():
         return _detail(edition, **{name: form})
+    notice = _Notice()
     ok, _x = commit_or_show(field(form), lambda: action(edition, form), success,
-                            fields=fields(form) if fields else None)  # fmt: skip
+                            fields={services.BlockErrors: notice, **(fields(form) if fields else {})})  # fmt: skip
     if ok:
         return redirect(_to_edition(edition.id))
+    for message in notice.errors:
+        flash(message, "error")
     return _detail(edition, **{name: form})
 
 
@@ -146,7 +157,7 @@ def edition_agreement(edition_id: int):
         lambda e, f: services.send_to_agreement(e, f.due.data, f.step.chosen_id, current_user,
                                                 today_in_berlin()),
         _("Die Ausgabe ist in der Abstimmung; ihre Daten sind eingefroren."),
-        lambda f: f.due, lambda f: {services.BlockErrors: f.due, services.StateError: f.due},
+        lambda f: f.due,
     )  # fmt: skip
 
 
@@ -273,9 +284,8 @@ def section_detail(edition_id: int, section_id: int, comment_form=None, answer_f
     section = _section_or_404(edition, section_id)
     sections = services.sections_of(edition.id)
     number = next((i for i, s in enumerate(sections, start=1) if s.id == section.id), 1)
-    doc = services.document(edition, [section])
+    doc = services.document(edition, sections, only=section.id)
     rendered = doc.sections[0]
-    rendered.number = number
     # the agreement's comments (with their authors' names) stay with those who take part in it
     comments = (
         services.comments_of(edition.id, section.id) if services.comments(current_user) else []
@@ -407,12 +417,14 @@ def compare():
     choices = options((e.id, e.title) for e in editions)
     form.a.choices, form.b.choices = choices, choices
     result, a, b = None, None, None
-    if request.args and form.validate():
+    if request.args and editions and form.validate():
         by_id = {e.id: e for e in editions}
         a, b = by_id.get(int(form.a.data)), by_id.get(int(form.b.data))
-        if a and b:
+        if a is b:
+            form.b.errors = [_("Bitte wählen Sie zwei verschiedene Ausgaben.")]
+        elif a and b:
             result = services.compare(a, b, form.indikatoren.ids or None)
             form.indikatoren.data = ", ".join(indicator_label(c.indicator.code, c.indicator.name)
                                               for c in result) if form.indikatoren.ids else ""  # fmt: skip
     return render_template("reports/compare.html", form=form, result=result, a=a, b=b,
-                           area_label=area_label)  # fmt: skip
+                           editions=editions)  # fmt: skip

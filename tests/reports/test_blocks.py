@@ -50,9 +50,9 @@ def test_each_kind_of_block_renders_its_values(app, ids):
     # the index run: every area with its class
     assert "Sozialraum 3 1,16 niedrig" in text
     assert "Tabelle 2: Sozialindex" in text and all(f"Sozialraum {n}" in text for n in range(4))
-    # the profile: latest value, the one before and the trend (higher is worse: worse)
+    # the profile: latest value, the one before and how it moved (no rating in a publication)
     assert re.search(
-        r"SGB-II-Quote Sozialraum \(%\) 2020 6,0 5,0 \(2019\) schlechter – Tabelle 4", text
+        r"SGB-II-Quote Sozialraum \(%\) 2020 6,0 5,0 \(2019\) gestiegen – Tabelle 4", text
     )
     # the measures aimed at the area
     assert "Familienzentrum Armut im Bericht" in text
@@ -142,3 +142,22 @@ def test_the_work_of_a_section_is_bounded(app, ids):
         doc = render.preview(text)
     assert len(doc.tables) == render.MAX_SECTION_BLOCKS
     assert len(doc.problems) == 10 and "Höchstens 30 Bausteine" in doc.problems[0].message
+
+
+def test_a_section_page_numbers_as_the_whole_edition(app, ids):
+    edition = _db.session.get(ReportEdition, ids["draft_id"])
+    services.save_section(edition, None, "Dritter", "## Nur Unterkapitel\n\n{{index lauf=%d darstellung=karte}}\n\n"
+                          "{{profil gebiet=K1-0 zeitraum=2019}}" % ids["run_id"])  # fmt: skip
+    third = services.sections_of(edition.id)[2]
+    with app.test_request_context():
+        page = services.document(edition, only=third.id)
+        whole = services.document(edition)
+    [section] = page.sections
+    html = str(section.html)
+    # "##" alone is the section's first level; section 1 has figures 1-2 and tables 1-4
+    assert section.number == 3 and "3.1 Nur Unterkapitel" in html
+    assert "Abbildung 3: Sozialindex" in _text(html) and "Tabelle 5: Profil: Sozialraum 0, bis 2019" in _text(html)
+    assert str(whole.sections[2].html) == html
+    assert [f.number for f in whole.figures] == ["1", "2", "3"]
+    # the profile up to 2019: the 2019 value, nothing before it
+    assert re.search(r"SGB-II-Quote Sozialraum \(%\) 2019 5,0 – –", _text(html))

@@ -107,5 +107,6 @@ def test_a_planner_writes_sends_and_a_participant_comments(client, login_as, ids
     assert client.get("/berichte/neu").status_code == 403
     assert client.get(detail).status_code == 200
     page = client.get(section_url).text
-    assert "Abbildung 1:" in page
+    assert "Abbildung 3:" in page  # numbered as in the whole edition (section 1 has two)
+    assert "3 Karte" in page
     assert "Die Karte braucht eine Legende." not in page  # the agreement's comments are not public
