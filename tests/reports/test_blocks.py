@@ -146,8 +146,9 @@ def test_the_work_of_a_section_is_bounded(app, ids):
 
 def test_a_section_page_numbers_as_the_whole_edition(app, ids):
     edition = _db.session.get(ReportEdition, ids["draft_id"])
-    services.save_section(edition, None, "Dritter", "## Nur Unterkapitel\n\n{{index lauf=%d darstellung=karte}}\n\n"
-                          "{{profil gebiet=K1-0 zeitraum=2019}}" % ids["run_id"])  # fmt: skip
+    text = (f"## Nur Unterkapitel\n\n{{{{index lauf={ids['run_id']} darstellung=karte}}}}\n\n"
+            "{{profil gebiet=K1-0 zeitraum=2019}}")  # fmt: skip
+    services.save_section(edition, None, "Dritter", text)
     third = services.sections_of(edition.id)[2]
     with app.test_request_context():
         page = services.document(edition, only=third.id)
@@ -156,7 +157,9 @@ def test_a_section_page_numbers_as_the_whole_edition(app, ids):
     html = str(section.html)
     # "##" alone is the section's first level; section 1 has figures 1-2 and tables 1-4
     assert section.number == 3 and "3.1 Nur Unterkapitel" in html
-    assert "Abbildung 3: Sozialindex" in _text(html) and "Tabelle 5: Profil: Sozialraum 0, bis 2019" in _text(html)
+    assert "Abbildung 3: Sozialindex" in _text(
+        html
+    ) and "Tabelle 5: Profil: Sozialraum 0, bis 2019" in _text(html)
     assert str(whole.sections[2].html) == html
     assert [f.number for f in whole.figures] == ["1", "2", "3"]
     # the profile up to 2019: the 2019 value, nothing before it
