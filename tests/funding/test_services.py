@@ -28,6 +28,7 @@ from planner.measures import services as measures
 from planner.process.models import Step, StepStatus
 from tests.factories import BodyFactory, ResolutionFactory
 from tests.funding import world
+from tests.races import race
 
 TODAY = date(2026, 11, 27)
 
@@ -449,24 +450,6 @@ def test_money_text_is_babels_german_format_for_every_amount():
         assert fmt_money(value) == expected, value
 
 
-def _race(insert_row):
-    """A second request that writes the same unique key just before this one flushes (after
-    this one's check found the key free): its own connection and transaction."""
-    from sqlalchemy import event
-
-    fired = []
-
-    def competitor(session, _context, _instances):
-        if not fired:
-            fired.append(True)
-            with _db.engine.connect() as connection:
-                insert_row(connection)
-                connection.commit()
-
-    event.listen(_db.session, "before_flush", competitor)
-    return fired, lambda: event.remove(_db.session, "before_flush", competitor)
-
-
 def test_the_same_money_or_name_written_at_once_gets_a_german_message(db):
     from planner.core.models import utcnow
     from planner.funding.models import BudgetAllocation
@@ -475,7 +458,7 @@ def test_the_same_money_or_name_written_at_once_gets_a_german_message(db):
     free_id = ids["free_line_id"]
     other = measures.save_measure(None, measures.MeasureData(title="Zweite"), world._planner())
     _db.session.commit()
-    fired, stop = _race(lambda c: c.execute(BudgetAllocation.__table__.insert().values(
+    fired, stop = race(lambda c: c.execute(BudgetAllocation.__table__.insert().values(
         budget_line_id=free_id, measure_id=other.id, planned=Decimal("1.00"), spent=Decimal("0.00"))))  # fmt: skip
     try:
         with pytest.raises(services.FundingError, match="gleichzeitig"):
@@ -490,7 +473,7 @@ def test_the_same_money_or_name_written_at_once_gets_a_german_message(db):
     assert [a.planned for a in rows] == [Decimal("1.00")]  # the first one's, nothing half written
 
     now = utcnow()
-    fired, stop = _race(lambda c: c.execute(FundingProgramme.__table__.insert().values(
+    fired, stop = race(lambda c: c.execute(FundingProgramme.__table__.insert().values(
         name="Gleichzeitig", created_at=now, updated_at=now)))  # fmt: skip
     try:
         with pytest.raises(rules.NameTaken, match="gibt es schon"):

@@ -22,6 +22,7 @@ from planner.reports.models import (
     ReportEdition,
 )
 from tests.factories import UserFactory
+from tests.races import race
 from tests.reports import world
 
 TODAY = date(2026, 1, 1)
@@ -164,27 +165,11 @@ def test_a_taken_title_gets_a_german_message(ids):
         services.save_edition(None, services.EditionData("Entwurf  Armut", 2026), None)
 
 
-def _race(insert_row):
-    from sqlalchemy import event
-
-    fired = []
-
-    def competitor(session, _context, _instances):
-        if not fired:
-            fired.append(True)
-            with _db.engine.connect() as connection:
-                insert_row(connection)
-                connection.commit()
-
-    event.listen(_db.session, "before_flush", competitor)
-    return fired, lambda: event.remove(_db.session, "before_flush", competitor)
-
-
 def test_the_same_title_written_at_once_gets_a_german_message(ids):
     from planner.core.models import utcnow
 
     now = utcnow()
-    fired, stop = _race(lambda c: c.execute(ReportEdition.__table__.insert().values(
+    fired, stop = race(lambda c: c.execute(ReportEdition.__table__.insert().values(
         title="Gleichzeitig", year=2026, state="entwurf", created_at=now, updated_at=now)))  # fmt: skip
     try:
         with pytest.raises(services.TitleTaken, match="gibt es schon"):
@@ -201,7 +186,7 @@ def test_a_second_request_sending_the_same_draft_is_refused(ids):
     """Both requests saw a draft; the first one's transition lands between the second one's
     check and its write: the second is refused, no second snapshot."""
     draft = _edition(ids["draft_id"])
-    fired, stop = _race(lambda c: c.execute(ReportEdition.__table__.update()
+    fired, stop = race(lambda c: c.execute(ReportEdition.__table__.update()
                                             .where(ReportEdition.id == draft.id)
                                             .values(state="abstimmung")))  # fmt: skip
     try:
