@@ -182,7 +182,6 @@ class ReportComment(Audited, db.Model):
     edition_id: Mapped[int] = mapped_column(ForeignKey("report_editions.id", ondelete="CASCADE"))
     section_id: Mapped[int] = mapped_column(ForeignKey("report_sections.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    author_label: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     answer: Mapped[str | None] = mapped_column(Text)
@@ -191,6 +190,8 @@ class ReportComment(Audited, db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     section: Mapped[ReportSection] = relationship()
+    # the name is read from the account (no copy): a deleted account leaves "Konto gelöscht"
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
 
     __table_args__ = (

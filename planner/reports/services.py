@@ -355,7 +355,7 @@ def add_comment(edition: ReportEdition, section: ReportSection, text: str, user)
         raise ReportError(_("Bitte schreiben Sie Ihre Stellungnahme."))
     comment = ReportComment(
         edition_id=edition.id, section_id=section.id, author_id=user.id,
-        author_label=user.name[:300], body=text[:MAX_COMMENT],
+        body=text[:MAX_COMMENT],
     )  # fmt: skip
     db.session.add(comment)
     db.session.flush()
@@ -382,7 +382,16 @@ def answer_comment(
 
 
 def comments_of(edition_id: int, section_id: int | None = None, limit: int = 200):
-    stmt = select(ReportComment).where(ReportComment.edition_id == edition_id)
+    from sqlalchemy.orm import joinedload
+
+    stmt = (
+        select(ReportComment)
+        .where(ReportComment.edition_id == edition_id)
+        .options(
+            joinedload(ReportComment.author).joinedload(User.organisation),
+            joinedload(ReportComment.answered_by),
+        )
+    )
     if section_id is not None:
         stmt = stmt.where(ReportComment.section_id == section_id)
     return list(db.session.scalars(stmt.order_by(ReportComment.created_at, ReportComment.id)
@@ -522,6 +531,12 @@ def compare(
                                     _cells(cb.get((iid, aid), {}), ind)))  # fmt: skip
         out.append(Compared(ind, rows))
     return out
+
+
+def comments_by(user_id: int, limit: int = 10_000) -> list[ReportComment]:
+    return list(db.session.scalars(select(ReportComment).where(
+        (ReportComment.author_id == user_id) | (ReportComment.answered_by_id == user_id))
+        .order_by(ReportComment.id).limit(limit)))  # fmt: skip
 
 
 # --- for other domains -------------------------------------------------------------------

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from planner.accounts.privacy import USER_EXPORTS
 from planner.core import services as core_services
 from planner.core.panels import add_panel
 from planner.core.permissions import Permission, can
@@ -65,9 +66,21 @@ def _health():
     return {"agreements_past_due": late or 0}
 
 
+def _export(user) -> list[dict]:
+    """The account's comments and answers in the report's agreement (DSGVO art. 15 export)."""
+    from planner.reports import services
+
+    return [{"ausgabe": c.section.edition.title, "abschnitt": c.section.title,
+             "stellungnahme": c.body if c.author_id == user.id else None,
+             "antwort": c.answer if c.answered_by_id == user.id else None,
+             "am": c.created_at.isoformat(), "erledigt": bool(c.resolved_at)}
+            for c in services.comments_by(user.id)]  # fmt: skip
+
+
 add_navigation("reports.edition_list", _l("Sozialbericht"), Permission.REPORTS_VIEW)
 core_services.DASHBOARD_PANELS.append(("reports/_dashboard_panel.html", _dashboard))
 core_services.HEALTH_PROBES["reports"] = _health
+USER_EXPORTS.append(("sozialbericht", _export))
 add_panel("step", "reports/_panel.html", _step, order=20)
 add_panel("resolution", "reports/_panel.html", _resolution, order=20)
 register_source(

@@ -199,3 +199,24 @@ def test_a_second_request_sending_the_same_draft_is_refused(ids):
     _db.session.rollback()
     assert _db.session.scalar(select(func.count()).select_from(ReportBlock)
                               .where(ReportBlock.edition_id == draft.id)) == 0  # fmt: skip
+
+
+def test_a_comment_names_its_author_from_the_account_and_is_in_the_dsgvo_export(
+    client, login_as, ids
+):
+    from planner.accounts.models import User
+    from planner.accounts.privacy import export_user
+
+    comment = _db.session.get(ReportComment, ids["comment_id"])
+    author = comment.author
+    exported = export_user(author)
+    assert exported["sozialbericht"] == [{
+        "ausgabe": "Sozialbericht 2025 Armut", "abschnitt": "Armut", "stellungnahme": "Bitte ergänzen.",
+        "antwort": None, "am": comment.created_at.isoformat(), "erledigt": False}]  # fmt: skip
+    login_as("planner")
+    url = f"/berichte/{ids['agreed_id']}/abschnitte/{ids['agreed_section_id']}"
+    assert f"{author.name} (Kreis Beispiel)" in client.get(url).text
+    _db.session.delete(_db.session.get(User, author.id))  # the account is deleted: no name stays
+    _db.session.commit()
+    page = client.get(url).text
+    assert author.name not in page and "Konto gelöscht" in page
