@@ -318,3 +318,14 @@ def recent_runs(limit: int = 30) -> list[IndexRun]:
     return list(
         db.session.scalars(select(IndexRun).order_by(IndexRun.created_at.desc()).limit(limit))
     )
+
+
+def result_rows(run: IndexRun, limit: int = 2000) -> list[tuple]:
+    """(area code, area name, status index, status class, dynamics index, type) of a run in
+    its order, one query (a report cites them)."""
+    return [tuple(row) for row in db.session.execute(
+        select(Area.code, Area.name, IndexResult.status_index, IndexResult.status_class,
+               IndexResult.dynamics_index, IndexResult.area_type)
+        .join(Area, Area.id == IndexResult.area_id)
+        .where(IndexResult.run_id == run.id).order_by(IndexResult.position).limit(limit)
+    )]  # fmt: skip

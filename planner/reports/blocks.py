@@ -176,8 +176,7 @@ def _collect_index(tag: Tag, ctx: Context) -> Collected:
     if view not in ("tabelle", "karte"):
         raise TagError(_("Darstellung: tabelle oder karte."))
     items, legend = index_runs.run_map(run)
-    rows = [[r.area.code, r.area.name, r.status_index, r.status_class, r.dynamics_index,
-             r.area_type] for r in run.results[:MAX_ROWS]]  # fmt: skip
+    rows = [list(r) for r in index_runs.result_rows(run, MAX_ROWS)]
     data = {
         "run": {"id": run.id, "name": run.name, "level": run.level, "period": run.period,
                 "from_period": run.from_period},
