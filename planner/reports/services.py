@@ -275,6 +275,18 @@ def _register(edition: ReportEdition, user) -> None:
     )  # fmt: skip
 
 
+def _move_step(step_id: int | None, status: str, user) -> None:
+    """The process step of the agreement follows the edition: begun when it goes to agreement,
+    done with the decision; left as it is while a step before it is still open (the process
+    plan shows why) or when it is already further."""
+    step = process.get_step(step_id)
+    if step is None or step.status.closed or step.status.value == status:
+        return
+    if process.open_predecessors(step):
+        return
+    process.set_status(step, status, user if isinstance(user, User) else None)
+
+
 def send_to_agreement(
     edition: ReportEdition, due: date, step_id: int | None, user, today: date
 ) -> None:
@@ -294,6 +306,7 @@ def send_to_agreement(
     edition.agreement_due = due
     edition.agreement_step_id = step_id
     _register(edition, user)
+    _move_step(step_id, "in_arbeit", user)
     db.session.flush()
 
 
@@ -326,6 +339,7 @@ def decide(edition: ReportEdition, resolution_id: int, user) -> None:
     _lock(edition, EditionState.ABSTIMMUNG)
     edition.state = EditionState.BESCHLOSSEN
     edition.resolution_id = resolution_id
+    _move_step(edition.agreement_step_id, "erledigt", user)
     deadline = deadlines.states_of(OWNER, [edition.id]).get(edition.id)
     if deadline is not None and deadline.state.value == "offen":
         deadlines.mark_done(deadline, user if isinstance(user, User) else None)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from planner.deadlines.models import Deadline
 from planner.extensions import db as _db
 from planner.monitoring.models import Observation
+from planner.process import services as process
 from planner.reports import services
 from planner.reports.models import (
     EditionState,
@@ -103,8 +104,11 @@ def test_comments_only_during_agreement_and_the_decision_waits_for_them(app, ids
     with pytest.raises(services.ReportError, match="Antwort"):
         services.answer_comment(agreed, comment, "  ", False, participant)
     services.answer_comment(agreed, comment, "Ist ergänzt.", True, participant)
+    step = process.get_step(ids["step_id"])
+    assert step.status.value == "in_arbeit"  # begun when the edition went to agreement
     services.decide(agreed, ids["resolution_id"], None)
     assert agreed.state is EditionState.BESCHLOSSEN and agreed.resolution_id == ids["resolution_id"]
+    assert step.status.value == "erledigt"  # done with the decision
     deadline = _db.session.scalar(select(Deadline).where(Deadline.owner_type == services.OWNER,
                                                          Deadline.owner_id == agreed.id))  # fmt: skip
     assert deadline.state.value == "erledigt"
