@@ -137,11 +137,19 @@ def generate(scale_name: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for generator in GENERATORS:
         counts.update(generator(scale))
-    if db.engine.dialect.name == "postgresql":  # ids were given explicitly
-        for table in ("organisations", "users", "deadlines"):
-            db.session.execute(
-                db.text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-                )
-            )
+    sync_sequences(("organisations", "users", "deadlines"))
     return counts
+
+
+def sync_sequences(tables) -> None:
+    """PostgreSQL: the bulk inserts gave ids explicitly; the sequences start after them (for a
+    generator that writes through the services, and for the app afterwards)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in tables:
+        db.session.execute(
+            db.text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
+        )
