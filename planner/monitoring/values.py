@@ -155,17 +155,11 @@ def outlines_by_codes(codes: list[str]) -> dict[str, tuple[str | None, tuple]]:
 
 
 def descendant_ids(root_id: int) -> set[int]:
-    children = defaultdict(list)
-    for aid, parent in db.session.execute(select(Area.id, Area.parent_id)):
-        children[parent].append(aid)
-    found, todo = set(), [root_id]
-    while todo:
-        current = todo.pop()
-        for child in children.get(current, ()):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
+    """Every area below ``root_id``: a recursive query along the parent index (the subtree's
+    rows only; reading the whole tree took 10,000 rows at land scale for each table)."""
+    tree = select(Area.id).where(Area.parent_id == root_id).cte("subtree", recursive=True)
+    tree = tree.union_all(select(Area.id).where(Area.parent_id == tree.c.id))
+    return set(db.session.scalars(select(tree.c.id)))
 
 
 # --- parents from counts ---------------------------------------------------------------
