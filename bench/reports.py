@@ -29,9 +29,9 @@ def _blocks(
     where = f" in={within}" if within else ""
     out = []
     for k in range(10):
-        out.append(
-            f"{{{{tabelle indikator={codes[k]} ebene=Sozialraum zeitraum={period}{where}}}}}"
-        )
+        # as a Kreis's report: half the tables by municipality, half of every Sozialraum
+        level = "Sozialraum" if k % 2 else "Kommune"
+        out.append(f"{{{{tabelle indikator={codes[k]} ebene={level} zeitraum={period}{where}}}}}")
         out.append(f"{{{{karte indikator={codes[k]} ebene=Sozialraum zeitraum={period}{where}}}}}")
     for k in range(5):
         out.append(f"{{{{diagramm indikator={codes[k]} gebiete={','.join(towns)}}}}}")
