@@ -1,7 +1,7 @@
 """Bench data of the social report issue: a 40-section edition with 30 embedded blocks (ten
-indicator tables (five of every Sozialraum, five by municipality) and ten maps of the
-Sozialräume, five charts, three index runs, two area
-profiles) as a live draft and the same text frozen in agreement, with a comment per section.
+indicator tables, five of every Sozialraum and five by municipality; ten maps of the
+Sozialräume; five charts; three index runs; two area profiles) as a live draft and the same
+text frozen in agreement, with a comment per section.
 At land scale the tables and maps take the Sozialräume of one Kreis (``in=``), as a Kreis's
 report does."""
 

@@ -4,6 +4,7 @@ headings, text, tables, figures as pictures; Word fills the table of contents on
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 import unicodedata
@@ -49,7 +50,17 @@ def pdf(edition: ReportEdition, doc: render.Document, resolution=None) -> bytes:
     page = render_template("reports/pdf.html", edition=edition, doc=doc, resolution=resolution,
                            css=PRINT_CSS.read_text(encoding="utf-8"),
                            installation=current_app.config.get("INSTALLATION_NAME", ""))  # fmt: skip
-    return HTML(string=page, url_fetcher=_no_fetch).write_pdf()
+    # WeasyPrint builds millions of small objects: the cyclic garbage collector, running again and
+    # again over them, took a third of the time (40 sections, 30 blocks: 15 s -> 10 s). Plain
+    # reference counting still frees them; one collection afterwards takes the cycles.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return HTML(string=page, url_fetcher=_no_fetch).write_pdf()
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect()
 
 
 # --- DOCX --------------------------------------------------------------------------------
