@@ -7,6 +7,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -644,3 +645,62 @@ def indicator_by_code(code: str) -> Indicator | None:
 
 def area_by_code(code: str) -> Area | None:
     return db.session.scalar(select(Area).where(Area.code == code).limit(1))
+
+
+@dataclass
+class Correction:
+    """A value someone cited (a frozen report) beside what the monitoring holds now."""
+
+    cited: object  # the caller's row (its columns as attributes)
+    indicator: Indicator
+    area_name: str
+    old: Shown
+    new: Shown
+
+
+def corrections(cited, order_by, limit: int = 200) -> tuple[list[Correction], bool]:
+    """Which cited values the monitoring has changed since: ``cited`` is a subquery with
+    indicator_id, area_id, period, value, numerator, withheld and state (None where no value
+    existed) and any columns of the caller, ``order_by`` some of those columns. A value deleted
+    since, delivered where none was, or corrected; shown as a publication shows them (small
+    counts withheld). One query along the observations' key."""
+    o = aliased(Observation)
+    rows = db.session.execute(
+        select(cited, o.value, o.numerator, o.denominator, o.withheld, o.state, o.derived, o.id,
+               Indicator, Area.name)
+        .join(Indicator, Indicator.id == cited.c.indicator_id)
+        .join(Area, Area.id == cited.c.area_id)
+        .outerjoin(o, (o.indicator_id == cited.c.indicator_id) & (o.area_id == cited.c.area_id)
+                   & (o.period == cited.c.period))
+        .where((o.id.is_(None) & cited.c.state.is_not(None))
+               | (o.id.is_not(None) & (cited.c.state.is_(None)
+                                       | o.value.is_distinct_from(cited.c.value)
+                                       | o.withheld.is_distinct_from(cited.c.withheld)
+                                       | o.numerator.is_distinct_from(cited.c.numerator))))
+        .order_by(*order_by, Indicator.code, Area.name, cited.c.period)
+        .limit(limit + 1)
+    ).all()  # fmt: skip
+    width = len(cited.c)
+    out = []
+    for row in rows[:limit]:
+        mine = SimpleNamespace(**dict(zip(cited.c.keys(), row[:width], strict=True)))
+        value, num, den, withheld, state, derived, obs_id, indicator, area_name = row[width:]
+        old = (show(RawValue(mine.value, mine.numerator, mine.denominator, mine.withheld,
+                             mine.state, False), indicator, None)
+               if mine.state is not None else MISSING)  # fmt: skip
+        new = (show(RawValue(value, num, den, withheld, state, derived), indicator, None)
+               if obs_id else Shown(None, _("gelöscht")))  # fmt: skip
+        out.append(Correction(mine, indicator, area_name, old, new))
+    return out, len(rows) > limit
+
+
+@dataclass
+class RawValue:
+    """An observation's values without the observation (a snapshot, a row), read by show()."""
+
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    withheld: bool
+    state: object
+    derived: bool

@@ -14,16 +14,11 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from lxml import html as lxml_html
 
-from planner.core.transaction import DomainError
 from planner.reports import render
 from planner.reports.models import ReportEdition
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "report-print.css"
-
-
-class OutputError(DomainError):
-    pass
 
 
 def preview(body: str, title: str = "") -> render.Document:

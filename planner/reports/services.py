@@ -10,7 +10,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import aliased
 
 from planner.accounts.models import User
 from planner.core.models import date_range_error, utcnow
@@ -441,45 +440,18 @@ def changes_since_freeze(edition: ReportEdition, limit: int = 200) -> tuple[list
     value, where. One query over the citations' index."""
     if not edition.state.frozen:
         return [], False
-    from planner.monitoring.models import Area, Indicator, Observation
-
-    c, o = ReportCitation, aliased(Observation)
-    rows = db.session.execute(
-        select(c, o.value, o.numerator, o.denominator, o.withheld, o.state, o.derived, o.id,
-               ReportSection.title, ReportSection.position, Indicator, Area.name)
+    c = ReportCitation
+    cited = (
+        select(c.indicator_id, c.area_id, c.period, c.value, c.numerator, c.denominator,
+               c.withheld, c.state, c.section_id, ReportSection.title.label("section_title"),
+               ReportSection.position.label("section_position"))
         .join(ReportSection, ReportSection.id == c.section_id)
-        .join(Indicator, Indicator.id == c.indicator_id)
-        .join(Area, Area.id == c.area_id)
-        .outerjoin(o, (o.indicator_id == c.indicator_id) & (o.area_id == c.area_id)
-                   & (o.period == c.period))
-        .where(c.edition_id == edition.id,
-               # a cited value deleted since, a value delivered where none was, or corrected
-               (o.id.is_(None) & c.state.is_not(None))
-               | (o.id.is_not(None) & (c.state.is_(None) | o.value.is_distinct_from(c.value)
-                                       | o.withheld.is_distinct_from(c.withheld)
-                                       | o.numerator.is_distinct_from(c.numerator))))
-        .order_by(ReportSection.position, c.section_id, Indicator.code, Area.name, c.period)
-        .limit(limit + 1)
-    ).all()  # fmt: skip
-    out = []
-    for cit, value, num, den, withheld, state, derived, obs_id, s_title, _pos, ind, area in rows[
-        :limit
-    ]:
-        old = values.show(cit, ind, None) if cit.state is not None else values.MISSING
-        new = (values.show(_Row(value, num, den, withheld, state, derived), ind, None)
-               if obs_id else values.Shown(None, _("gelöscht")))  # fmt: skip
-        out.append(Change(s_title, cit.section_id, ind.code, area, cit.period, old, new))
-    return out, len(rows) > limit
-
-
-@dataclass
-class _Row:
-    value: float | None
-    numerator: float | None
-    denominator: float | None
-    withheld: bool
-    state: object
-    derived: bool
+        .where(c.edition_id == edition.id)
+        .subquery()
+    )  # fmt: skip
+    found, more = values.corrections(cited, [cited.c.section_position, cited.c.section_id], limit)
+    return [Change(f.cited.section_title, f.cited.section_id, f.indicator.code, f.area_name,
+                   f.cited.period, f.old, f.new) for f in found], more  # fmt: skip
 
 
 # --- two editions compared ---------------------------------------------------------------
@@ -511,7 +483,7 @@ def _citations(edition: ReportEdition) -> dict[tuple[int, int], dict[str, object
     doc = document(edition)
     for collected in doc.collected.values():
         for indicator_id, area_id, period, raw in collected.citations:
-            row = _Row(*raw) if raw else None
+            row = values.RawValue(*raw) if raw else None
             out.setdefault((indicator_id, area_id), {})[period] = row
     return out
 
@@ -568,7 +540,3 @@ def editions_of_resolution(resolution_id: int) -> list[ReportEdition]:
         select(ReportEdition).where(ReportEdition.resolution_id == resolution_id)
         .order_by(ReportEdition.year.desc()).limit(20)
     ))  # fmt: skip
-
-
-def step_exists(step_id: int) -> bool:
-    return process.get_step(step_id) is not None
