@@ -51,15 +51,20 @@ def render_markdown(text: str | None) -> Markup:
 def _render(text: str) -> str:
     cut = len(text) > MAX_LENGTH
     html = _PARSER.render(text[:MAX_LENGTH]).rstrip("\n")
-    html = _ALIGN.sub(r' align="\1"', _H1.sub(r"<\1h2", html))
-    clean = nh3.clean(
-        html,
+    clean = sanitize(_H1.sub(r"<\1h2", html))
+    if cut:
+        clean += f'<p class="muted">{escape("[Der Text ist hier gekürzt.]")}</p>'
+    return clean
+
+
+def sanitize(html: str, attributes: dict[str, set[str]] | None = None) -> str:
+    """Rendered Markdown through the allow-list (``attributes``: the default's, or a wider one
+    a caller owns, e.g. the report's heading anchors); table alignment kept as ``align``."""
+    return nh3.clean(
+        _ALIGN.sub(r' align="\1"', html),
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=attributes or ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    if cut:
-        clean += f'<p class="muted">{escape("[Der Text ist hier gekürzt.]")}</p>'
-    return clean

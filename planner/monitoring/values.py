@@ -135,24 +135,21 @@ def ancestors(area: Area) -> list[Area]:
     return list(reversed(chain))
 
 
+def _outlines(key, keys: list) -> dict:
+    rows = db.session.execute(
+        select(key, Area.shape, Area.min_x, Area.min_y, Area.max_x, Area.max_y).where(key.in_(keys))
+    )
+    return {k: (shape, (x0, y0, x1, y1)) for k, shape, x0, y0, x1, y1 in rows}
+
+
 def outlines(area_ids: list[int]) -> dict[int, tuple[str | None, tuple]]:
     """area id -> (SVG path, bounding box) of the stored display outlines, one query."""
-    rows = db.session.execute(
-        select(Area.id, Area.shape, Area.min_x, Area.min_y, Area.max_x, Area.max_y).where(
-            Area.id.in_(area_ids or [-1])
-        )
-    )
-    return {aid: (shape, (x0, y0, x1, y1)) for aid, shape, x0, y0, x1, y1 in rows}
+    return _outlines(Area.id, area_ids or [-1])
 
 
 def outlines_by_codes(codes: list[str]) -> dict[str, tuple[str | None, tuple]]:
     """area code -> (SVG path, bounding box), one query."""
-    rows = db.session.execute(
-        select(Area.code, Area.shape, Area.min_x, Area.min_y, Area.max_x, Area.max_y).where(
-            Area.code.in_(codes or [""])
-        )
-    )
-    return {code: (shape, (x0, y0, x1, y1)) for code, shape, x0, y0, x1, y1 in rows}
+    return _outlines(Area.code, codes or [""])
 
 
 def descendant_ids(root_id: int) -> set[int]:
@@ -545,16 +542,9 @@ def profile(area: Area, user) -> list[ProfileRow]:
 
 def series(indicator: Indicator, areas: list[Area], user) -> dict[int, list[tuple[str, Shown]]]:
     limit = secrecy_limit()
-    out: dict[int, list[tuple[str, Shown]]] = {a.id: [] for a in areas}
-    for obs in db.session.scalars(
-        select(Observation)
-        .where(
-            Observation.indicator_id == indicator.id, Observation.area_id.in_([a.id for a in areas])
-        )
-        .order_by(Observation.period)
-    ):
-        out[obs.area_id].append((obs.period, show(obs, indicator, user, limit)))
-    return out
+    found = series_raw(indicator.id, [a.id for a in areas], limit=None)
+    return {aid: [(p, show(obs, indicator, user, limit)) for p, obs in points]
+            for aid, points in found.items()}  # fmt: skip
 
 
 def series_raw(
@@ -562,7 +552,7 @@ def series_raw(
     area_ids: list[int],
     first: str | None = None,
     last: str | None = None,
-    limit: int = 2400,
+    limit: int | None = 2400,
 ) -> dict[int, list[tuple[str, object]]]:
     """area id -> [(period, observation)], oldest first, from ``first`` to ``last``."""
     out: dict[int, list[tuple[str, object]]] = {a: [] for a in area_ids}

@@ -7,7 +7,6 @@ planners included (their marked view of secret values stays on the monitoring's 
 
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -23,7 +22,6 @@ from planner.monitoring.periods import PeriodError, parse_period
 from planner.monitoring.tabular import german_number
 from planner.reports.tags import Tag, TagError
 
-Raw = namedtuple("Raw", "value numerator denominator withheld state derived")
 MAX_ROWS = 500  # areas of one table or map (a Land's Sozialräume come in pieces by "in=")
 MAX_SERIES = 6
 PUBLIC = None  # the reader of a publication: no right to see small counts
@@ -38,7 +36,7 @@ def raw_of(obs) -> list | None:
 
 
 def shown(raw: list | None, indicator) -> values.Shown:
-    return values.show(Raw(*raw) if raw else None, indicator, PUBLIC)
+    return values.show(values.RawValue(*raw) if raw else None, indicator, PUBLIC)
 
 
 @dataclass
@@ -95,12 +93,16 @@ def _indicator_data(indicator) -> dict:
             "polarity": indicator.polarity.value, "source": indicator.source or ""}  # fmt: skip
 
 
-def _period(indicator, text: str) -> str:
+def _period_code(text: str) -> str:
     try:
-        code = parse_period(text).code
+        return parse_period(text).code
     except PeriodError:
         raise TagError(_("„%(t)s“ ist kein Zeitraum (z. B. 2016, 2016-H1, 2016-Q3).",
                          t=text)) from None  # fmt: skip
+
+
+def _period(indicator, text: str) -> str:
+    code = _period_code(text)
     known = indicator.periods or []
     if code not in known:
         latest = ", ".join(known[-3:]) or "–"
@@ -189,14 +191,7 @@ def _collect_index(tag: Tag, ctx: Context) -> Collected:
 
 def _collect_profile(tag: Tag, ctx: Context) -> Collected:
     area = ctx.area(tag.get("gebiet"))
-    until = None
-    if tag.get("zeitraum"):
-        try:
-            until = parse_period(tag.get("zeitraum")).code
-        except PeriodError:
-            raise TagError(
-                _("„%(t)s“ ist kein Zeitraum (z. B. 2016).", t=tag.get("zeitraum"))
-            ) from None
+    until = _period_code(tag.get("zeitraum")) if tag.get("zeitraum") else None
     rows, citations = [], []
     parent = area.parent
     root = ctx.root()

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
-from planner.core.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
+from planner.core.markdown import ALLOWED_ATTRIBUTES, sanitize
 from planner.reports import blocks
 from planner.reports.models import SECTION_MAX
 from planner.reports.tags import Tag, TagError, is_tag_line, parse
@@ -63,8 +62,7 @@ class Document:
 
 
 def _clean(html: str) -> str:
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer", strip_comments=True)  # fmt: skip
+    return sanitize(html, _ATTRIBUTES)
 
 
 def _error(message: str) -> str:
