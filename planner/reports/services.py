@@ -528,15 +528,15 @@ def comments_by(user_id: int, limit: int = 10_000) -> list[ReportComment]:
 # --- for other domains -------------------------------------------------------------------
 
 
-def editions_of_step(step_id: int) -> list[ReportEdition]:
+def _editions_by(column, value: int) -> list[ReportEdition]:
     return list(db.session.scalars(
-        select(ReportEdition).where(ReportEdition.agreement_step_id == step_id)
-        .order_by(ReportEdition.year.desc()).limit(20)
+        select(ReportEdition).where(column == value).order_by(ReportEdition.year.desc()).limit(20)
     ))  # fmt: skip
+
+
+def editions_of_step(step_id: int) -> list[ReportEdition]:
+    return _editions_by(ReportEdition.agreement_step_id, step_id)
 
 
 def editions_of_resolution(resolution_id: int) -> list[ReportEdition]:
-    return list(db.session.scalars(
-        select(ReportEdition).where(ReportEdition.resolution_id == resolution_id)
-        .order_by(ReportEdition.year.desc()).limit(20)
-    ))  # fmt: skip
+    return _editions_by(ReportEdition.resolution_id, resolution_id)

@@ -34,20 +34,18 @@ def _dashboard():
             "edits": can(Permission.DOMAIN_EDIT)}  # fmt: skip
 
 
-def _step(step):
-    from planner.reports import services
+def _panel(find, what: str):
+    """A page's panel (process step, resolution): the editions tied to it that the user reads."""
 
-    editions = [e for e in services.editions_of_step(step.id)
-                if services.may_read(current_user, e)]  # fmt: skip
-    return {"editions": editions, "what": "step"} if editions else None
+    def build(obj):
+        from planner.reports import services
 
+        editions = [
+            e for e in getattr(services, find)(obj.id) if services.may_read(current_user, e)
+        ]
+        return {"editions": editions, "what": what} if editions else None
 
-def _resolution(resolution):
-    from planner.reports import services
-
-    editions = [e for e in services.editions_of_resolution(resolution.id)
-                if services.may_read(current_user, e)]  # fmt: skip
-    return {"editions": editions, "what": "resolution"} if editions else None
+    return build
 
 
 def _health():
@@ -81,8 +79,9 @@ add_navigation("reports.edition_list", _l("Sozialbericht"), Permission.REPORTS_V
 core_services.DASHBOARD_PANELS.append(("reports/_dashboard_panel.html", _dashboard))
 core_services.HEALTH_PROBES["reports"] = _health
 USER_EXPORTS.append(("sozialbericht", _export))
-add_panel("step", "reports/_panel.html", _step, order=20)
-add_panel("resolution", "reports/_panel.html", _resolution, order=20)
+add_panel("step", "reports/_panel.html", _panel("editions_of_step", "step"), order=20)
+add_panel("resolution", "reports/_panel.html", _panel("editions_of_resolution", "resolution"),
+          order=20)  # fmt: skip
 register_source(
     DeadlineSource(key="report_edition", label="Sozialbericht", endpoint="reports.edition_detail",
                    id_arg="edition_id", permission=Permission.REPORTS_COMMENT)

@@ -110,3 +110,16 @@ def test_a_planner_writes_sends_and_a_participant_comments(client, login_as, ids
     assert "Abbildung 3:" in page  # numbered as in the whole edition (section 1 has two)
     assert "3 Karte" in page
     assert "Die Karte braucht eine Legende." not in page  # the agreement's comments are not public
+
+
+def test_the_step_and_the_resolution_name_their_editions_to_who_may_read_them(
+    client, login_as, ids
+):
+    login_as("viewer")
+    # the agreement is not for politicians; the published edition's resolution is
+    assert "Sozialbericht 2025 Armut" not in client.get(f"/prozessschritte/{ids['step_id']}").text
+    page = client.get(f"/beschluesse/{ids['resolution_id']}").text
+    assert "Beschließt" in page and "Sozialbericht 2022 Armut" in page
+    _switch(client, login_as, "planner")
+    page = client.get(f"/prozessschritte/{ids['step_id']}").text
+    assert "Abstimmung von" in page and "Sozialbericht 2025 Armut" in page
