@@ -24,6 +24,11 @@ PLANNER_IMPRESSUM_FILE, PLANNER_DATENSCHUTZ_FILE, PLANNER_BARRIEREFREIHEIT_FILE
 PLANNER_ACCESSIBILITY_CONTACT  who takes reports of barriers (e-mail or office), shown in the
                        accessibility statement
 PLANNER_DB_STATEMENT_TIMEOUT  seconds one SQL statement may run on PostgreSQL (default 30)
+PLANNER_API_RATE_LIMIT  requests one API token may make (default "600 per minute"; Flask-Limiter
+                       notation)
+PLANNER_RATELIMIT_STORAGE_URI  where the API's rate-limit counters live: "memory://" (default,
+                       one process) or redis://host:6379/0 so that all gunicorn workers share them
+PLANNER_OPARL_CONTACT_EMAIL, PLANNER_OPARL_CONTACT_NAME  the contact the OParl System names
 """
 
 from __future__ import annotations
@@ -89,6 +94,13 @@ class Config:
     PASSWORD_HASH_METHOD = None  # werkzeug's default (scrypt)
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a "Passwort vergessen?" link is valid
     PAGE_SIZE = 50
+
+    # the REST API: requests per token (Flask-Limiter notation), counters' storage
+    API_RATE_LIMIT = _env("PLANNER_API_RATE_LIMIT", "600 per minute")
+    RATELIMIT_STORAGE_URI = _env("PLANNER_RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    OPARL_CONTACT_EMAIL = _env("PLANNER_OPARL_CONTACT_EMAIL")
+    OPARL_CONTACT_NAME = _env("PLANNER_OPARL_CONTACT_NAME")
 
     @classmethod
     def init_app(cls, app) -> None:

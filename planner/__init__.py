@@ -20,7 +20,10 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     config_class.init_app(app)
 
+    from planner.core.sessions import PageSessionInterface
     from planner.core.urls import IdConverter
+
+    app.session_interface = PageSessionInterface()
 
     app.url_map.converters["id"] = IdConverter
     hops = int(app.config.get("PROXY_HOPS") or 0)
@@ -50,13 +53,22 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import gettext
 
     from planner.core.i18n import select_locale, select_timezone
-    from planner.extensions import babel, csrf, db, include_object, login_manager, migrate
+    from planner.extensions import (
+        babel,
+        csrf,
+        db,
+        include_object,
+        limiter,
+        login_manager,
+        migrate,
+    )
 
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(app.root_path + "/../migrations"), include_object=include_object
     )
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -73,6 +85,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from planner.accounts import bp as accounts_bp
+    from planner.api import bp as api_bp
+    from planner.api import pages_bp as api_pages_bp
     from planner.core import bp as core_bp
     from planner.core.permissions import enforce_permissions
     from planner.core.shell import init_shell
@@ -99,6 +113,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(measures_bp)
     app.register_blueprint(funding_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_pages_bp)
     app.before_request(enforce_permissions)
     init_shell(app)
 
@@ -119,6 +135,7 @@ def register_commands(app: Flask) -> None:
 
 def register_domains(app: Flask) -> None:
     """Each domain hooks itself into the shell (navigation, dashboard, health, scheduler)."""
+    from planner.api import setup as api_setup
     from planner.deadlines import setup as deadlines_setup
     from planner.files import setup as files_setup
     from planner.funding import setup as funding_setup
@@ -141,5 +158,6 @@ def register_domains(app: Flask) -> None:
         measures_setup,
         funding_setup,
         reports_setup,
+        api_setup,
     ):
         domain.init_app(app)

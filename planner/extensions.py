@@ -1,6 +1,8 @@
 """Bare extension objects; bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,6 +29,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# rate limits are declared where they apply (the API's per token); nothing is limited by default
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 # indexes the migrations create that the models cannot describe (expression indexes with an

@@ -27,6 +27,13 @@ NAVIGATION: list[tuple[str, str, Permission]] = [
 ]
 
 
+# the links beside the user's name (endpoint, label, permission), e.g. the API access keys
+USER_MENU: list[tuple[str, str, Permission]] = []
+
+# interfaces for machines answer errors in their own format: (path prefix, renderer(code, error))
+ERROR_RENDERERS: list[tuple[str, object]] = []
+
+
 def add_navigation(endpoint: str, label, permission: Permission) -> None:
     """A domain's entry, before the administration's entries (Benutzer, Protokoll, ...)."""
     if any(e == endpoint for e, _l, _p in NAVIGATION):
@@ -103,6 +110,11 @@ def init_shell(app: Flask) -> None:
             "Permission": Permission,
             "permission_labels": PERMISSION_LABELS,
             "navigation": nav,
+            "user_menu": [
+                (endpoint, label)
+                for endpoint, label, permission in USER_MENU
+                if logged_in and can(permission)
+            ],
             "demo_mode": demo_mode,
         }
 
@@ -150,6 +162,9 @@ def _error_page(error):
     code = getattr(error, "code", 500) or 500
     if code == 500:
         db.session.rollback()
+    for prefix, renderer in ERROR_RENDERERS:
+        if request.path.startswith(prefix):
+            return renderer(code, error)
     if request.path.startswith("/health") or request.accept_mimetypes.best == "application/json":
         return {"error": code}, code
     template = f"errors/{code}.html" if code in (403, 404, 500) else "errors/generic.html"

@@ -408,6 +408,11 @@ def _visible(stmt: Select, user: User) -> Select:
     return stmt if condition is None else stmt.where(condition)
 
 
+def visible_stmt(stmt: Select, user: User) -> Select:
+    """``stmt`` narrowed to the deadlines ``user`` sees (the calendar's rule)."""
+    return _visible(stmt, user)
+
+
 def can_see(user: User, deadline: Deadline) -> bool:
     if deadline.deleted_at is not None:
         return False

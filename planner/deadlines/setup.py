@@ -13,6 +13,7 @@ from planner.core.lookup import LOOKUPS, Lookup
 from planner.core.panels import add_panel
 from planner.core.permissions import Permission, can
 from planner.core.shell import NAVIGATION
+from planner.deadlines import api as _api  # noqa: F401  (registers its REST API resources)
 
 
 def _dashboard_panel():

@@ -17,6 +17,7 @@ from planner.core.permissions import Permission, can, role_can
 from planner.core.shell import add_navigation
 from planner.deadlines.services import DeadlineSource, register_source, today_in_berlin
 from planner.files.services import FileOwner, register_owner
+from planner.funding import api as _api  # noqa: F401  (registers its REST API resources)
 from planner.measures import services as measures
 from planner.stakeholders import services as stakeholders
 

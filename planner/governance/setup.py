@@ -11,6 +11,7 @@ from planner.core.panels import add_panel
 from planner.core.permissions import Permission, can, role_can
 from planner.core.shell import add_navigation
 from planner.files.services import FileOwner, register_owner
+from planner.governance import api as _api  # noqa: F401  (registers its REST API resources)
 from planner.stakeholders import privacy as stakeholder_privacy
 from planner.stakeholders import services as stakeholders
 

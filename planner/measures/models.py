@@ -141,6 +141,9 @@ class Measure(Audited, TimestampMixin, db.Model):
     meeting = relationship("Meeting")
     agenda_item = relationship("AgendaItem")
     created_by: Mapped[User | None] = relationship()
+    # read-only views for the API (written through the services)
+    justifications = relationship("Justification", viewonly=True, order_by="Justification.id")
+    target_areas = relationship("Area", secondary=measure_areas, viewonly=True)
 
     __table_args__ = (
         CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),

@@ -14,6 +14,7 @@ from planner.core.panels import add_panel
 from planner.core.permissions import Permission, can
 from planner.core.shell import add_navigation
 from planner.deadlines.services import DeadlineSource, register_source
+from planner.measures import api as _api  # noqa: F401  (registers its REST API resources)
 from planner.monitoring import areas as monitoring_areas
 from planner.monitoring import catalogue as monitoring_catalogue
 from planner.stakeholders import privacy as stakeholder_privacy

@@ -15,6 +15,7 @@ from planner.core.permissions import Permission, can
 from planner.core.shell import add_navigation
 from planner.deadlines.scheduler import SWEEP_JOBS
 from planner.deadlines.services import DeadlineSource, register_source
+from planner.meetings import api as _api  # noqa: F401  (registers its REST API resources)
 from planner.stakeholders import privacy as stakeholder_privacy
 from planner.stakeholders import services as stakeholders
 

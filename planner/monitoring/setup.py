@@ -16,6 +16,7 @@ from planner.core.shell import add_navigation
 from planner.deadlines.scheduler import DAILY_JOBS
 from planner.deadlines.services import DeadlineSource, register_source, today_in_berlin
 from planner.files.services import FileOwner, register_owner
+from planner.monitoring import api as _api  # noqa: F401  (registers its REST API resources)
 
 PANEL = 10
 

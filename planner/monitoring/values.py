@@ -98,7 +98,7 @@ def show(obs, indicator: Indicator, user, limit: int | None = None) -> Shown:
         return MISSING
     return Shown(
         obs.value,
-        german_number(obs.value, indicator.decimals),
+        german_number(obs.value, indicator.decimals if indicator is not None else 6),
         secret=secret,
         provisional=provisional,
         derived=bool(obs.derived),

@@ -16,6 +16,7 @@ from planner.core.shell import add_navigation
 from planner.deadlines.services import DeadlineSource, register_source, today_in_berlin
 from planner.files.services import FileOwner, register_owner
 from planner.governance import services as governance_services
+from planner.process import api as _api  # noqa: F401  (registers its REST API resources)
 from planner.stakeholders import privacy as stakeholder_privacy
 from planner.stakeholders import services as stakeholders
 

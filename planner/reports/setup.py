@@ -14,6 +14,7 @@ from planner.core.panels import add_panel
 from planner.core.permissions import Permission, can
 from planner.core.shell import add_navigation
 from planner.deadlines.services import DeadlineSource, register_source, today_in_berlin
+from planner.reports import api as _api  # noqa: F401  (registers its REST API resources)
 
 
 def _dashboard():

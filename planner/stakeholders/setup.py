@@ -10,6 +10,7 @@ from planner.accounts.privacy import USER_EXPORTS
 from planner.core.panels import add_panel
 from planner.core.permissions import Permission, can
 from planner.core.shell import add_navigation
+from planner.stakeholders import api as _api  # noqa: F401  (registers its REST API resources)
 
 PANEL_LIMIT = 50
 
