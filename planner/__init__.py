@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from planner.measures import bp as measures_bp
     from planner.meetings import bp as meetings_bp
     from planner.monitoring import bp as monitoring_bp
+    from planner.oparl import bp as oparl_bp
     from planner.process import bp as process_bp
     from planner.reports import bp as reports_bp
     from planner.stakeholders import bp as stakeholders_bp
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_pages_bp)
+    app.register_blueprint(oparl_bp)
     app.before_request(enforce_permissions)
     init_shell(app)
 
@@ -143,6 +145,7 @@ def register_domains(app: Flask) -> None:
     from planner.measures import setup as measures_setup
     from planner.meetings import setup as meetings_setup
     from planner.monitoring import setup as monitoring_setup
+    from planner.oparl import setup as oparl_setup
     from planner.process import setup as process_setup
     from planner.reports import setup as reports_setup
     from planner.stakeholders import setup as stakeholders_setup
@@ -159,5 +162,6 @@ def register_domains(app: Flask) -> None:
         funding_setup,
         reports_setup,
         api_setup,
+        oparl_setup,
     ):
         domain.init_app(app)
