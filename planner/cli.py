@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from planner.extensions import db
 
@@ -181,9 +182,45 @@ def audit_thin(years: int | None) -> None:
     )
 
 
+export_cli = AppGroup("export", help="Daten ausgeben.")
+import_cli = AppGroup("import", help="Daten einlesen.")
+
+
+@export_cli.command("all")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def export_all(directory: Path) -> None:
+    """Die ganze Installation in einen neuen Ordner sichern (Tabellen, Dateien, Prüfsummen)."""
+    from planner.backup import BackupError
+    from planner.backup import export_all as run
+
+    try:
+        manifest = run(directory)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    click.echo(f"Gesichert: {len(manifest['tables'])} Tabellen, {rows} Zeilen, {len(manifest['files'])} Dateien in {directory}.")  # fmt: skip
+
+
+@import_cli.command("all")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def import_all(directory: Path) -> None:
+    """Eine Sicherung in die leere Datenbank einlesen (alles oder nichts)."""
+    from planner.backup import BackupError
+    from planner.backup import import_all as run
+
+    try:
+        manifest = run(directory)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    click.echo(f"Eingelesen: {len(manifest['tables'])} Tabellen, {rows} Zeilen, {len(manifest['files'])} Dateien.")  # fmt: skip
+
+
 def register(app: Flask) -> None:
     from planner.monitoring.cli import COMMANDS as monitoring_commands
 
-    for group in (users_cli, demo_cli, bench_cli, reminders_cli, scheduler_cli, audit_cli,
+    for group in (users_cli, demo_cli, bench_cli, reminders_cli, scheduler_cli, audit_cli, export_cli, import_cli,
                   *monitoring_commands):  # fmt: skip
         app.cli.add_command(group)
