@@ -123,14 +123,13 @@ def _deliver(data: dict, user) -> dict:
     db.session.commit()
     job = jobs.run(job.id)
     if job.state is not JobState.DONE:
-        problems = [
-            {
-                "field": f"rows[{max(p['row'] - 2, 0)}]",
-                "message": f"{p['column']}: {p['message']}".strip(": "),
-            }  # fmt: skip
-            for p in (job.problems or [])
-        ]
-        raise ApiProblem(422, job.message or _("Die Werte wurden nicht übernommen."), problems)
+        problems = [_problem(p) for p in (job.problems or [])]
+        raise ApiProblem(
+            422,
+            _("Die Werte wurden nicht übernommen (%(n)s Problem(e)); es wurde nichts geschrieben.",
+              n=job.problem_count or len(problems)),
+            problems,
+        )  # fmt: skip
     return {
         "import": job.id,
         "rows": job.done,
