@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from planner.accounts import bp, password_reset, services
@@ -19,9 +20,11 @@ from planner.accounts.forms import (
     UserForm,
 )
 from planner.accounts.models import Organisation, User
+from planner.core.exports import Column
 from planner.core.permissions import ROLE_LABELS, Permission, public, requires
 from planner.core.transaction import commit_or_show
 from planner.core.urls import page_arg
+from planner.core.views import list_download
 from planner.extensions import db
 
 
@@ -150,15 +153,35 @@ def _fill(form: UserForm, user: User) -> None:
     form.role.data = user.role.value
 
 
+def _users(page: int):
+    query = request.args.get("q", "").strip()[:100]
+    role = request.args.get("role") if request.args.get("role") in ROLE_LABELS else None
+    return query, role, services.user_page(query=query or None, role=role, page=page)
+
+
 @bp.route("/admin/benutzer")
 @requires(Permission.USERS_MANAGE)
 def user_list():
-    query = request.args.get("q", "").strip()
-    role = request.args.get("role") if request.args.get("role") in ROLE_LABELS else None
-    page = services.user_page(query=query or None, role=role, page=page_arg())
+    query, role, page = _users(page_arg())
     return render_template(
         "accounts/user_list.html", page=page, q=query, role=role, roles=ROLE_LABELS
     )
+
+
+USER_COLUMNS = [
+    Column(_l("Name"), lambda u: u.name),
+    Column(_l("E-Mail-Adresse"), lambda u: u.email),
+    Column(_l("Rolle"), lambda u: str(u.role_label)),
+    Column(_l("Organisation"), lambda u: u.organisation.name if u.organisation else None),
+    Column(_l("Aktiv"), lambda u: u.active),
+    Column(_l("Letzte Anmeldung"), lambda u: u.last_login_at),
+]
+
+
+@bp.route("/admin/benutzer/export.<any(csv, xlsx):kind>")
+@requires(Permission.USERS_MANAGE)
+def user_list_export(kind: str):
+    return list_download(kind, "benutzerkonten", USER_COLUMNS, lambda: _users(1)[2], _("Benutzerkonten"))  # fmt: skip
 
 
 @bp.route("/admin/benutzer/neu", methods=["GET", "POST"])

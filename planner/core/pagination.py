@@ -7,6 +7,9 @@ as that. Whoever needs rows beyond it narrows the filter.
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from math import ceil
 from typing import Any
@@ -71,7 +74,27 @@ def capped_count(stmt: Select, cap: int = COUNT_CAP) -> tuple[int, bool]:
     return (cap, True) if total > cap else (total, False)
 
 
+_WHOLE = contextvars.ContextVar("whole_list", default=False)
+
+
+@contextmanager
+def whole_list() -> Iterator[None]:
+    """Within it, a list's page is the whole list (up to EXPORT_LIMIT rows, no count): its
+    export runs the page's own query with its filters and visibility."""
+    token = _WHOLE.set(True)
+    try:
+        yield
+    finally:
+        _WHOLE.reset(token)
+
+
 def paginate(stmt: Select, page: int, per_page: int = 50, scalars: bool = True) -> Page:
+    if _WHOLE.get():
+        from planner.core.exports import EXPORT_LIMIT
+
+        result = db.session.execute(stmt.limit(EXPORT_LIMIT))
+        items = list(result.scalars() if scalars else result)
+        return Page(items=items, page=1, per_page=max(len(items), 1), total=len(items))
     total, capped = capped_count(stmt)
     pages = max(1, ceil(total / per_page))
     page = min(max(1, page), pages)

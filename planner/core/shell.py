@@ -94,6 +94,7 @@ def init_shell(app: Flask) -> None:
     app.jinja_env.filters["money"] = fmt_money
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["list_query"] = list_query
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

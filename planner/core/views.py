@@ -81,6 +81,18 @@ def download(body, filename: str, mimetype: str, *, private: bool = False) -> Re
     return response
 
 
+def list_download(kind: str, name: str, columns, page_of, title: str) -> Response:
+    """A list page as CSV or XLSX: ``page_of()`` builds the page as the list does (its filters
+    and the reader's visibility); here it yields the whole list."""
+    from planner.core.exports import table_bytes
+    from planner.core.pagination import whole_list
+
+    with whole_list():
+        page = page_of()
+    items = page.items if hasattr(page, "items") else page
+    return download(table_bytes(kind, columns, items, title), f"{name}.{kind}", TABLE_MIMETYPES[kind])  # fmt: skip
+
+
 def json_download(data, filename: str) -> Response:
     """A JSON document as a download (DSGVO exports): UTF-8, readable, never cached."""
     import json

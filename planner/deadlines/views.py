@@ -14,10 +14,12 @@ from flask_login import current_user
 from planner.accounts.lookups import person_label
 from planner.accounts.models import Organisation, User
 from planner.core import services as core_services
+from planner.core.exports import Column
 from planner.core.models import utcnow
 from planner.core.permissions import Permission, can, public, requires
 from planner.core.transaction import commit_or_show
 from planner.core.urls import page_arg
+from planner.core.views import list_download
 from planner.deadlines import bp, ical, reminders, services
 from planner.deadlines.forms import ActionForm, DeadlineFilterForm, DeadlineForm, PreferenceForm
 from planner.deadlines.models import KIND_LABELS, Deadline, Reminder
@@ -31,9 +33,7 @@ def _visible_or_404(deadline_id: int) -> Deadline:
     return deadline
 
 
-@bp.route("/fristen/")
-@requires(Permission.DEADLINES_VIEW)
-def index():
+def _deadlines(page: int):
     form = DeadlineFilterForm(request.args, meta={"csrf": False})
     if "state" not in request.args:
         form.state.data = "offen"
@@ -48,9 +48,38 @@ def index():
         state=form.state.data or None if valid else "offen",
         mine=bool(form.mine.data),
     )
+    return form, services.deadline_page(current_user, filters, page=page)
+
+
+@bp.route("/fristen/")
+@requires(Permission.DEADLINES_VIEW)
+def index():
+    form, page = _deadlines(page_arg())
     today = services.today_in_berlin()
-    page = services.deadline_page(current_user, filters, page=page_arg())
     return render_template("deadlines/deadline_list.html", form=form, page=page, today=today)
+
+
+def _responsible(deadline: Deadline) -> str:
+    names = [deadline.organisation.name] if deadline.organisation else []
+    return "; ".join(names + [u.name for u in deadline.responsible_users])
+
+
+DEADLINE_COLUMNS = [
+    Column(_l("Nr."), lambda d: d.id),
+    Column(_l("Fällig am"), lambda d: d.due_date),
+    Column(_l("Uhrzeit"), lambda d: d.due_time.strftime("%H:%M") if d.due_time else None),
+    Column(_l("Frist"), lambda d: d.title),
+    Column(_l("Art"), lambda d: str(d.kind.label)),
+    Column(_l("Verantwortlich"), _responsible),
+    Column(_l("Status"), lambda d: str(d.state.label)),
+    Column(_l("Erledigt am"), lambda d: d.done_at),
+]
+
+
+@bp.route("/fristen/export.<any(csv, xlsx):kind>")
+@requires(Permission.DEADLINES_VIEW)
+def deadline_list_export(kind: str):
+    return list_download(kind, "fristen", DEADLINE_COLUMNS, lambda: _deadlines(1)[1], _("Fristen"))  # fmt: skip
 
 
 @bp.route("/fristen/monat")
@@ -251,6 +280,21 @@ def restore(deadline_id: int):
 def trash():
     page = services.deleted_page(page=page_arg())
     return render_template("deadlines/trash.html", page=page, form=ActionForm())
+
+
+TRASH_COLUMNS = [
+    Column(_l("Nr."), lambda d: d.id),
+    Column(_l("Frist"), lambda d: d.title),
+    Column(_l("Fällig am"), lambda d: d.due_date),
+    Column(_l("Gelöscht am"), lambda d: d.deleted_at),
+]
+
+
+@bp.route("/fristen/papierkorb/export.<any(csv, xlsx):kind>")
+@requires(Permission.DEADLINES_EDIT)
+def trash_export(kind: str):
+    return list_download(kind, "geloeschte-fristen", TRASH_COLUMNS,
+                         lambda: services.deleted_page(page=1), _("Gelöschte Fristen"))  # fmt: skip
 
 
 def _ics_response(body: bytes, filename: str) -> Response:

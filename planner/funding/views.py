@@ -5,17 +5,25 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
 from planner.accounts.lookups import person_label
+from planner.core.exports import Column
 from planner.core.forms import Form, options
 from planner.core.money import money_input
 from planner.core.permissions import Permission, can, requires
 from planner.core.shell import list_query
 from planner.core.transaction import commit_or_show
 from planner.core.urls import id_arg, page_arg
-from planner.core.views import TABLE_MIMETYPES, delete_or_explain, download, form_page
+from planner.core.views import (
+    TABLE_MIMETYPES,
+    delete_or_explain,
+    download,
+    form_page,
+    list_download,
+)
 from planner.deadlines.services import today_in_berlin
 from planner.extensions import db
 from planner.files.forms import FileUploadForm
@@ -98,10 +106,31 @@ def _to_programme(programme_id: int, anchor: str = "") -> str:
 @bp.route("/foerderung/programme/")
 @requires(Permission.FUNDING_VIEW)
 def programme_list():
+    form, page = _programmes(page_arg())
+    return render_template("funding/programme_list.html", form=form, page=page, choose=False)
+
+
+def _programmes(page: int):
     form = ProgrammeFilterForm(request.args, meta={"csrf": False})
     text = (form.q.data or "").strip() if form.validate() else ""
-    page = services.programme_page(text or None, page_arg())
-    return render_template("funding/programme_list.html", form=form, page=page, choose=False)
+    return form, services.programme_page(text or None, page)
+
+
+PROGRAMME_COLUMNS = [
+    Column(_l("Programm"), lambda p: p.name),
+    Column(_l("Fördergeber"), lambda p: p.funder.name if p.funder else None),
+    Column(_l("Rechtsgrundlage"), lambda p: p.legal_basis),
+    Column(_l("Erstes Jahr"), lambda p: p.first_year),
+    Column(_l("Letztes Jahr"), lambda p: p.last_year),
+    Column(_l("Höchstbetrag (EUR)"), lambda p: p.max_amount, decimals=2),
+    Column(_l("Eigenanteil (%)"), lambda p: p.own_share_percent),
+]
+
+
+@bp.route("/foerderung/programme/export.<any(csv, xlsx):kind>")
+@requires(Permission.FUNDING_VIEW)
+def programme_list_export(kind: str):
+    return list_download(kind, "foerderprogramme", PROGRAMME_COLUMNS, lambda: _programmes(1)[1], _("Förderprogramme"))  # fmt: skip
 
 
 @bp.route("/foerderung/programme/<id:programme_id>")

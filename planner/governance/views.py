@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from planner.core.exports import Column
 from planner.core.forms import Form
 from planner.core.panels import panels_for
 from planner.core.permissions import Permission, requires
 from planner.core.transaction import commit_or_show
 from planner.core.urls import id_arg, page_arg
-from planner.core.views import form_page
+from planner.core.views import form_page, list_download
 from planner.deadlines.services import today_in_berlin
 from planner.extensions import db
 from planner.files.forms import FileUploadForm
@@ -32,17 +34,36 @@ from planner.stakeholders.lookups import label_of
 # --- bodies -------------------------------------------------------------------------------
 
 
+def _bodies(page: int):
+    form = BodyFilterForm(request.args, meta={"csrf": False})
+    valid = form.validate()
+    return form, services.body_page(
+        (form.q.data or "").strip() or None if valid else None,
+        bool(form.archived.data) if valid else False,
+        page,
+    )
+
+
 @bp.route("/gremien/")
 @requires(Permission.PROCESS_VIEW)
 def body_list():
-    form = BodyFilterForm(request.args, meta={"csrf": False})
-    valid = form.validate()
-    page = services.body_page(
-        (form.q.data or "").strip() or None if valid else None,
-        bool(form.archived.data) if valid else False,
-        page_arg(),
-    )
+    form, page = _bodies(page_arg())
     return render_template("governance/body_list.html", form=form, page=page)
+
+
+BODY_COLUMNS = [
+    Column(_l("Nr."), lambda b: b.id),
+    Column(_l("Name"), lambda b: b.name),
+    Column(_l("Kurzname"), lambda b: b.short_name),
+    Column(_l("Art"), lambda b: str(b.kind.label)),
+    Column(_l("Archiviert"), lambda b: b.archived),
+]
+
+
+@bp.route("/gremien/export.<any(csv, xlsx):kind>")
+@requires(Permission.PROCESS_VIEW)
+def body_list_export(kind: str):
+    return list_download(kind, "gremien", BODY_COLUMNS, lambda: _bodies(1)[1], _("Gremien"))
 
 
 @bp.route("/gremien/<id:body_id>")
@@ -186,17 +207,36 @@ def membership_remove(membership_id: int):
 # --- papers -------------------------------------------------------------------------------
 
 
+def _papers(page: int):
+    form = PaperFilterForm(request.args, meta={"csrf": False})
+    valid = form.validate()
+    return form, services.paper_page(
+        (form.q.data or "").strip() or None if valid else None,
+        (form.kind.data or None) if valid else None,
+        page,
+    )
+
+
 @bp.route("/vorlagen/")
 @requires(Permission.PROCESS_VIEW)
 def paper_list():
-    form = PaperFilterForm(request.args, meta={"csrf": False})
-    valid = form.validate()
-    page = services.paper_page(
-        (form.q.data or "").strip() or None if valid else None,
-        (form.kind.data or None) if valid else None,
-        page_arg(),
-    )
+    form, page = _papers(page_arg())
     return render_template("governance/paper_list.html", form=form, page=page)
+
+
+PAPER_COLUMNS = [
+    Column(_l("Datum"), lambda p: p.date),
+    Column(_l("Nummer"), lambda p: p.reference),
+    Column(_l("Betreff"), lambda p: p.title),
+    Column(_l("Art"), lambda p: str(p.kind.label)),
+    Column(_l("Eingebracht von"), lambda p: p.originator.name if p.originator else None),
+]
+
+
+@bp.route("/vorlagen/export.<any(csv, xlsx):kind>")
+@requires(Permission.PROCESS_VIEW)
+def paper_list_export(kind: str):
+    return list_download(kind, "vorlagen", PAPER_COLUMNS, lambda: _papers(1)[1], _("Vorlagen"))
 
 
 @bp.route("/vorlagen/<id:paper_id>")
@@ -254,17 +294,39 @@ def paper_form(paper_id: int | None = None):
 # --- resolutions --------------------------------------------------------------------------
 
 
+def _resolutions(page: int):
+    form = ResolutionFilterForm(request.args, meta={"csrf": False})
+    valid = form.validate()
+    return form, services.resolution_page(
+        (form.q.data or "").strip() or None if valid else None,
+        (form.body.data or "").strip() or None if valid else None,
+        page,
+    )
+
+
 @bp.route("/beschluesse/")
 @requires(Permission.PROCESS_VIEW)
 def resolution_list():
-    form = ResolutionFilterForm(request.args, meta={"csrf": False})
-    valid = form.validate()
-    page = services.resolution_page(
-        (form.q.data or "").strip() or None if valid else None,
-        (form.body.data or "").strip() or None if valid else None,
-        page_arg(),
-    )
+    form, page = _resolutions(page_arg())
     return render_template("governance/resolution_list.html", form=form, page=page)
+
+
+RESOLUTION_COLUMNS = [
+    Column(_l("Datum"), lambda r: r.date),
+    Column(_l("Gremium"), lambda r: r.body.name),
+    Column(_l("Betreff"), lambda r: r.title),
+    Column(_l("Abstimmung"), lambda r: r.vote_text),
+    Column(_l("Ja"), lambda r: r.votes_yes),
+    Column(_l("Nein"), lambda r: r.votes_no),
+    Column(_l("Enthaltungen"), lambda r: r.votes_abstain),
+    Column(_l("Vorlage"), lambda r: r.paper.reference if r.paper else None),
+]
+
+
+@bp.route("/beschluesse/export.<any(csv, xlsx):kind>")
+@requires(Permission.PROCESS_VIEW)
+def resolution_list_export(kind: str):
+    return list_download(kind, "beschluesse", RESOLUTION_COLUMNS, lambda: _resolutions(1)[1], _("Beschlüsse"))  # fmt: skip
 
 
 @bp.route("/beschluesse/<id:resolution_id>")

@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from planner.core.exports import Column
 from planner.core.forms import Form, options
 from planner.core.panels import panels_for
 from planner.core.permissions import Permission, can, requires
 from planner.core.transaction import commit_or_show
 from planner.core.urls import page_arg
-from planner.core.views import delete_or_explain, download, form_page
+from planner.core.views import delete_or_explain, download, form_page, list_download
 from planner.extensions import db
 from planner.governance.lookups import paper_label, resolution_label
 from planner.meetings import bp, mails, services
@@ -41,9 +42,7 @@ def _to_meeting(meeting_id: int, anchor: str = "") -> str:
     return url_for("meetings.meeting_detail", meeting_id=meeting_id) + anchor
 
 
-@bp.route("/sitzungen/")
-@requires(Permission.MEETINGS_VIEW)
-def meeting_list():
+def _meetings(page: int):
     form = MeetingFilterForm(request.args, meta={"csrf": False})
     valid = form.validate()
     filters = services.MeetingFilter(
@@ -54,8 +53,32 @@ def meeting_list():
         date_to=form.date_to.data if valid else None,
         mine=bool(form.mine.data) if valid else False,
     )
-    page = services.meeting_page(filters, current_user, page_arg())
+    return form, services.meeting_page(filters, current_user, page)
+
+
+@bp.route("/sitzungen/")
+@requires(Permission.MEETINGS_VIEW)
+def meeting_list():
+    form, page = _meetings(page_arg())
     return render_template("meetings/meeting_list.html", form=form, page=page)
+
+
+MEETING_COLUMNS = [
+    Column(_l("Nr."), lambda m: m.id),
+    Column(_l("Beginn"), lambda m: m.starts_at),
+    Column(_l("Ende"), lambda m: m.ends_at),
+    Column(_l("Titel"), lambda m: m.title),
+    Column(_l("Art"), lambda m: str(m.kind.label)),
+    Column(_l("Gremium"), lambda m: m.body.name if m.body else None),
+    Column(_l("Ort"), lambda m: m.place),
+    Column(_l("Status"), lambda m: str(m.state.label)),
+]
+
+
+@bp.route("/sitzungen/export.<any(csv, xlsx):kind>")
+@requires(Permission.MEETINGS_VIEW)
+def meeting_list_export(kind: str):
+    return list_download(kind, "sitzungen", MEETING_COLUMNS, lambda: _meetings(1)[1], _("Sitzungen"))  # fmt: skip
 
 
 def _agenda(meeting: Meeting):

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from planner.core.exports import Column
 from planner.core.forms import Form
+from planner.core.pagination import paginate
 from planner.core.permissions import Permission, can, requires
 from planner.core.transaction import commit_or_show
 from planner.core.urls import id_arg, page_arg
-from planner.core.views import delete_or_explain, download, form_page
+from planner.core.views import delete_or_explain, download, form_page, list_download
 from planner.deadlines.services import today_in_berlin
 from planner.extensions import db
 from planner.monitoring import bp, deliveries, jobs
@@ -47,20 +52,74 @@ def delivery_overview():
     )
 
 
+DELIVERY_COLUMNS = [
+    Column(_l("Nr."), lambda d: d.id),
+    Column(_l("Lieferplan"), lambda d: d.schedule.name),
+    Column(_l("Lieferant"), lambda d: d.organisation.name),
+    Column(_l("Zeitraum"), lambda d: d.period),
+    Column(_l("Fällig am"), lambda d: d.due_date),
+    Column(_l("Status"), lambda d: str(d.state.label)),
+    Column(_l("Eingegangen am"), lambda d: d.received_at),
+    Column(_l("Verspätet"), lambda d: d.received_late),
+    Column(_l("Zeilen"), lambda d: d.rows),
+]
+
+
+@bp.route("/lieferungen/export.<any(csv, xlsx):kind>")
+@requires(Permission.DOMAIN_EDIT)
+def delivery_list_export(kind: str):
+    state = request.args.get("status", "")
+    if state not in {"", "verspaetet", *(s.value for s in DELIVERY_STATE_LABELS)}:
+        state = ""
+    return list_download(
+        kind, "lieferungen", DELIVERY_COLUMNS,
+        lambda: deliveries.recent_deliveries(1, state or None, id_arg("organisation"), today_in_berlin()),
+        _("Lieferungen"),
+    )  # fmt: skip
+
+
+@bp.route("/meine-lieferungen/export.<any(csv, xlsx):kind>")
+@requires(Permission.DELIVERIES_OWN)
+def my_deliveries_export(kind: str):
+    org_id = current_user.organisation_id or -1
+    return list_download(kind, "meine-lieferungen", DELIVERY_COLUMNS,
+                         lambda: deliveries.deliveries_of_organisation(org_id, 1), _("Lieferungen"))  # fmt: skip
+
+
 @bp.route("/lieferungen/plaene/")
 @requires(Permission.DOMAIN_EDIT)
 def schedule_list():
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
+    return render_template(
+        "monitoring/schedule_list.html", page=_schedules(page_arg()), action_form=Form()
+    )
 
-    from planner.core.pagination import paginate
 
-    page = paginate(
-        select(DeliverySchedule).options(selectinload(DeliverySchedule.indicators), selectinload(DeliverySchedule.organisation))
+def _schedules(page: int):
+    return paginate(
+        select(DeliverySchedule)
+        .options(selectinload(DeliverySchedule.indicators), selectinload(DeliverySchedule.organisation))
         .order_by(DeliverySchedule.name, DeliverySchedule.id),
-        page_arg(),
+        page,
     )  # fmt: skip
-    return render_template("monitoring/schedule_list.html", page=page, action_form=Form())
+
+
+SCHEDULE_COLUMNS = [
+    Column(_l("Bezeichnung"), lambda s: s.name),
+    Column(_l("Organisation"), lambda s: s.organisation.name),
+    Column(_l("Indikatoren"), lambda s: ", ".join(i.code for i in s.indicators)),
+    Column(_l("Ebene"), lambda s: s.level),
+    Column(_l("Turnus"), lambda s: str(s.periodicity.label)),
+    Column(_l("Erster Zeitraum"), lambda s: s.first_period),
+    Column(_l("Letzter Zeitraum"), lambda s: s.last_period),
+    Column(_l("Fällig (Monate nach Zeitraum)"), lambda s: s.due_months),
+    Column(_l("Aktiv"), lambda s: s.active),
+]
+
+
+@bp.route("/lieferungen/plaene/export.<any(csv, xlsx):kind>")
+@requires(Permission.DOMAIN_EDIT)
+def schedule_list_export(kind: str):
+    return list_download(kind, "lieferplaene", SCHEDULE_COLUMNS, lambda: _schedules(1), _("Lieferpläne"))  # fmt: skip
 
 
 @bp.route("/lieferungen/plaene/neu", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from planner.core.pagination import Page, paginate
 from planner.core.transaction import DomainError
@@ -135,5 +136,8 @@ def by_code_decimals(indicators: list[Indicator], code: str) -> int:
 
 def extract_log(page: int) -> Page:
     return paginate(
-        select(DataExtract).order_by(DataExtract.created_at.desc(), DataExtract.id.desc()), page
+        select(DataExtract)
+        .options(joinedload(DataExtract.user))
+        .order_by(DataExtract.created_at.desc(), DataExtract.id.desc()),
+        page,
     )

@@ -245,10 +245,11 @@ def run_index(spec: IndexSpec, name: str, user=None) -> IndexRun:
     return run
 
 
-def run_table(run: IndexRun) -> tuple[list[str], list[list[str]]]:
+def run_table(run: IndexRun, raw: bool = False) -> tuple[list[str], list[list]]:
     """A stored run as a table (CSV of the page and of the CLI): area, name, z_<code> per
     indicator, sum, index, class; with a comparison period dz_<code>, dyn_sum, dyn_index,
-    dyn_class, type; last the reason an area was not rated. Decimal comma, as in the imports."""
+    dyn_class, type; last the reason an area was not rated. Decimal comma, as in the imports;
+    ``raw``: the numbers themselves (XLSX)."""
     codes = [i["code"] for i in run.settings.get("indicators", [])]
     dynamics = bool(run.from_period)
     header = ["area", "name", *[f"z_{c}" for c in codes], "sum", "index", "class"]
@@ -257,6 +258,8 @@ def run_table(run: IndexRun) -> tuple[list[str], list[list[str]]]:
     header.append("reason")
 
     def num(x):
+        if raw:  # numbers for a spreadsheet
+            return x
         return "" if x is None else f"{x:.4f}".replace(".", ",")
 
     out = []

@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from planner.core.models import utcnow
 from planner.core.pagination import Page, paginate
@@ -245,7 +246,11 @@ def visible_job(user, job_id: int) -> ImportJob | None:
 def jobs_page(user, page: int, delivery_id: int | None = None) -> Page:
     from planner.core.permissions import Permission, role_can
 
-    stmt = select(ImportJob).order_by(ImportJob.created_at.desc(), ImportJob.id.desc())
+    stmt = (
+        select(ImportJob)
+        .options(joinedload(ImportJob.user))
+        .order_by(ImportJob.created_at.desc(), ImportJob.id.desc())
+    )
     if delivery_id:
         stmt = stmt.where(ImportJob.delivery_id == delivery_id)
     if not role_can(user.role, Permission.DOMAIN_EDIT):  # the same rule as visible_job

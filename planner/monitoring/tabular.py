@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import math
 import re
 import zipfile
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from planner.core.exports import csv_bytes, csv_safe, write_csv, xlsx_bytes  # noqa: F401
 from planner.core.transaction import DomainError
 
 MAX_CELL = 2000
@@ -258,20 +258,6 @@ def open_table(path: Path) -> Table:
     return table
 
 
-def write_csv(header: list[str], rows, out: io.StringIO) -> None:
-    """German CSV: ``;``, decimal comma (the caller formats numbers)."""
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-
-
-def csv_bytes(header: list[str], rows) -> bytes:
-    """A German CSV download: UTF-8 with BOM (Excel reads the umlauts), ``;``."""
-    out = io.StringIO()
-    write_csv(header, rows, out)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 def german_number(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return ""
@@ -279,23 +265,3 @@ def german_number(value: float | None, decimals: int = 1) -> str:
         value = 0.0  # no "-0,00"
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-
-
-def csv_safe(text: str) -> str:
-    """Defuse spreadsheet formulas in text cells of an export (CSV injection)."""
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
-
-
-def xlsx_bytes(header: list[str], rows, sheet_title: str = "Daten") -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append([csv_safe(c) if isinstance(c, str) else c for c in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

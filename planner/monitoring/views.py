@@ -5,16 +5,25 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from planner.core.exports import Column
 from planner.core.forms import Form, options
 from planner.core.pagination import paginate
 from planner.core.panels import panels_for
 from planner.core.permissions import Permission, requires
 from planner.core.transaction import DomainError, commit_or_show
 from planner.core.urls import page_arg
-from planner.core.views import delete_or_explain, download, form_page, saved_upload
+from planner.core.views import (
+    TABLE_MIMETYPES,
+    delete_or_explain,
+    download,
+    form_page,
+    list_download,
+    saved_upload,
+)
 from planner.extensions import db
 from planner.monitoring import areas as area_services
 from planner.monitoring import bp, catalogue, charts, extracts, jobs, values
@@ -39,14 +48,18 @@ from planner.monitoring.tabular import TableError
 # --- areas ------------------------------------------------------------------------------
 
 
-@bp.route("/raeume/")
-@requires(Permission.MONITORING_VIEW)
-def area_list():
+def _areas(page: int):
     form = AreaFilterForm(request.args, meta={"csrf": False})
     valid = form.validate()
     q = (form.q.data or "").strip() if valid else ""
     level = (form.ebene.data or "").strip() if valid else ""
-    page = area_services.children_page(None, page_arg(), q or None, level or None)
+    return form, q, level, area_services.children_page(None, page, q or None, level or None)
+
+
+@bp.route("/raeume/")
+@requires(Permission.MONITORING_VIEW)
+def area_list():
+    form, q, level, page = _areas(page_arg())
     return render_template(
         "monitoring/area_list.html",
         form=form,
@@ -55,6 +68,22 @@ def area_list():
         levels=values.levels(),
         filtered=bool(q or level),
     )
+
+
+AREA_COLUMNS = [
+    Column(_l("Schlüssel"), lambda a: a.code),
+    Column(_l("Name"), lambda a: a.name),
+    Column(_l("Ebene"), lambda a: a.level),
+    Column(_l("Einwohner"), lambda a: a.population),
+    Column(_l("Gültig ab"), lambda a: a.valid_from),
+    Column(_l("Gültig bis"), lambda a: a.valid_to),
+]
+
+
+@bp.route("/raeume/export.<any(csv, xlsx):kind>")
+@requires(Permission.MONITORING_VIEW)
+def area_list_export(kind: str):
+    return list_download(kind, "raeume", AREA_COLUMNS, lambda: _areas(1)[3], _("Räume"))
 
 
 @bp.route("/raeume/<id:area_id>")
@@ -152,19 +181,43 @@ def area_import():
 # --- indicators -------------------------------------------------------------------------
 
 
+def _indicators(page: int):
+    form = IndicatorFilterForm(request.args, meta={"csrf": False})
+    valid = form.validate()
+    return form, catalogue.indicator_page(
+        (form.q.data or "").strip() or None if valid else None,
+        (form.thema.data or "").strip() or None if valid else None,
+        page,
+    )
+
+
 @bp.route("/indikatoren/")
 @requires(Permission.MONITORING_VIEW)
 def indicator_list():
-    form = IndicatorFilterForm(request.args, meta={"csrf": False})
-    valid = form.validate()
-    page = catalogue.indicator_page(
-        (form.q.data or "").strip() or None if valid else None,
-        (form.thema.data or "").strip() or None if valid else None,
-        page_arg(),
-    )
+    form, page = _indicators(page_arg())
     return render_template(
         "monitoring/indicator_list.html", form=form, page=page, topics=catalogue.topics()
     )
+
+
+INDICATOR_COLUMNS = [
+    Column(_l("Kürzel"), lambda i: i.code),
+    Column(_l("Name"), lambda i: i.name),
+    Column(_l("Thema"), lambda i: i.topic),
+    Column(_l("Einheit"), lambda i: i.unit),
+    Column(_l("Zähler"), lambda i: i.numerator),
+    Column(_l("Nenner"), lambda i: i.denominator),
+    Column(_l("Polarität"), lambda i: str(i.polarity.label)),
+    Column(_l("Turnus"), lambda i: str(i.periodicity.label)),
+    Column(_l("Quelle"), lambda i: i.source),
+    Column(_l("Zeiträume"), lambda i: ", ".join(i.periods or [])),
+]
+
+
+@bp.route("/indikatoren/export.<any(csv, xlsx):kind>")
+@requires(Permission.MONITORING_VIEW)
+def indicator_list_export(kind: str):
+    return list_download(kind, "indikatoren", INDICATOR_COLUMNS, lambda: _indicators(1)[1], _("Indikatoren"))  # fmt: skip
 
 
 @bp.route("/indikatoren/<id:indicator_id>")
@@ -376,6 +429,25 @@ def job_list():
     )
 
 
+JOB_COLUMNS = [
+    Column(_l("Nr."), lambda j: j.id),
+    Column(_l("Hochgeladen"), lambda j: j.created_at),
+    Column(_l("Datei"), lambda j: j.filename),
+    Column(_l("von"), lambda j: j.user.name if j.user else None),
+    Column(_l("Ergebnis"), lambda j: _("abgebrochen") if jobs.is_stale(j) else str(j.state.label)),
+    Column(_l("Zeilen"), lambda j: j.done),
+    Column(_l("Neu"), lambda j: j.written),
+    Column(_l("Korrigiert"), lambda j: j.corrected),
+    Column(_l("Probleme"), lambda j: j.problem_count),
+]
+
+
+@bp.route("/werte/importe/export.<any(csv, xlsx):kind>")
+@requires(Permission.DASHBOARD_VIEW)
+def job_list_export(kind: str):
+    return list_download(kind, "importe", JOB_COLUMNS, lambda: jobs.jobs_page(current_user, 1), _("Importe"))  # fmt: skip
+
+
 @bp.route("/werte/importe/<id:job_id>")
 @requires(Permission.DASHBOARD_VIEW)
 def job_detail(job_id: int):
@@ -398,15 +470,33 @@ def job_status(job_id: int):
 # --- index ------------------------------------------------------------------------------
 
 
+def _runs(page: int):
+    return paginate(
+        select(IndexRun).order_by(IndexRun.created_at.desc(), IndexRun.id.desc()), page, per_page=30
+    )
+
+
 @bp.route("/index/")
 @requires(Permission.MONITORING_VIEW)
 def index_list():
-    page = paginate(
-        select(IndexRun).order_by(IndexRun.created_at.desc(), IndexRun.id.desc()),
-        page_arg(),
-        per_page=30,
-    )
-    return render_template("monitoring/index_list.html", page=page)
+    return render_template("monitoring/index_list.html", page=_runs(page_arg()))
+
+
+RUN_COLUMNS = [
+    Column(_l("Nr."), lambda r: r.id),
+    Column(_l("Bezeichnung"), lambda r: r.name),
+    Column(_l("Ebene"), lambda r: r.level),
+    Column(_l("Zeitraum"), lambda r: r.period),
+    Column(_l("Vergleichszeitraum"), lambda r: r.from_period),
+    Column(_l("Mindesteinwohnerzahl"), lambda r: r.min_population),
+    Column(_l("Berechnet"), lambda r: r.created_at),
+]
+
+
+@bp.route("/index/export.<any(csv, xlsx):kind>")
+@requires(Permission.MONITORING_VIEW)
+def index_list_export(kind: str):
+    return list_download(kind, "indexlaeufe", RUN_COLUMNS, lambda: _runs(1), _("Indexläufe"))
 
 
 @bp.route("/index/neu", methods=["GET", "POST"])
@@ -464,14 +554,17 @@ def index_detail(run_id: int):
                            page=index_services.results_page(run, page_arg()))  # fmt: skip
 
 
-@bp.route("/index/<id:run_id>.csv")
+@bp.route("/index/<id:run_id>.<any(csv, xlsx):kind>")
 @requires(Permission.MONITORING_VIEW)
-def index_csv(run_id: int):
-    from planner.monitoring.tabular import csv_bytes
+def index_csv(run_id: int, kind: str = "csv"):
+    from planner.core.exports import csv_bytes, xlsx_bytes
 
     run = _run_or_404(run_id)
-    body = csv_bytes(*index_services.run_table(run))
-    return download(body, f"index-{run.id}.csv", "text/csv; charset=utf-8")
+    if kind == "xlsx":
+        body = xlsx_bytes(*index_services.run_table(run, raw=True), sheet_title=run.name)
+    else:
+        body = csv_bytes(*index_services.run_table(run))
+    return download(body, f"index-{run.id}.{kind}", TABLE_MIMETYPES[kind])
 
 
 # --- extracts ---------------------------------------------------------------------------
@@ -510,3 +603,22 @@ def extract_form():
 @requires(Permission.DOMAIN_EDIT)
 def extract_log():
     return render_template("monitoring/extract_log.html", page=extracts.extract_log(page_arg()))
+
+
+EXTRACT_COLUMNS = [
+    Column(_l("Wann"), lambda e: e.created_at),
+    Column(_l("Wer"), lambda e: e.user.name if e.user else None),
+    Column(_l("Zweck"), lambda e: e.purpose),
+    Column(_l("Indikatoren"), lambda e: ", ".join(e.indicators or [])),
+    Column(_l("Räume"), lambda e: e.areas),
+    Column(_l("Zeiträume"), lambda e: e.periods),
+    Column(_l("Format"), lambda e: e.file_format),
+    Column(_l("Zeilen"), lambda e: e.rows),
+    Column(_l("Datenstand"), lambda e: e.data_state),
+]
+
+
+@bp.route("/auszuege/export.<any(csv, xlsx):kind>")
+@requires(Permission.DOMAIN_EDIT)
+def extract_log_export(kind: str):
+    return list_download(kind, "datenauszuege", EXTRACT_COLUMNS, lambda: extracts.extract_log(1), _("Datenauszüge"))  # fmt: skip

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from planner.core.exports import Column
 from planner.core.forms import Form, options
 from planner.core.permissions import Permission, requires
 from planner.core.transaction import commit_or_show
 from planner.core.urls import page_arg
-from planner.core.views import delete_or_explain, download, form_page
+from planner.core.views import delete_or_explain, download, form_page, list_download
 from planner.deadlines.services import states_of, today_in_berlin
 from planner.extensions import db
 from planner.governance import services as governance
@@ -61,6 +63,22 @@ def _to_edition(edition_id: int, anchor: str = "") -> str:
 def edition_list():
     return render_template("reports/edition_list.html",
                            page=services.edition_page(current_user, page_arg()))  # fmt: skip
+
+
+EDITION_COLUMNS = [
+    Column(_l("Ausgabe"), lambda e: e.title),
+    Column(_l("Berichtsjahr"), lambda e: e.year),
+    Column(_l("Stand"), lambda e: str(e.state.label)),
+    Column(_l("Veröffentlicht am"), lambda e: e.published_on),
+    Column(_l("Zuletzt geändert"), lambda e: e.updated_at),
+]
+
+
+@bp.route("/berichte/export.<any(csv, xlsx):kind>")
+@requires(Permission.REPORTS_VIEW)
+def edition_list_export(kind: str):
+    return list_download(kind, "sozialberichte", EDITION_COLUMNS,
+                         lambda: services.edition_page(current_user, 1), _("Sozialberichte"))  # fmt: skip
 
 
 @bp.route("/berichte/neu", methods=["GET", "POST"])

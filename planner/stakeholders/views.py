@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from planner.accounts.lookups import person_label as account_label
 from planner.accounts.models import Organisation
+from planner.core.exports import Column
 from planner.core.forms import Form
 from planner.core.panels import panels_for
 from planner.core.permissions import Permission, can, requires
 from planner.core.transaction import commit_or_show
 from planner.core.urls import id_arg, page_arg
-from planner.core.views import form_page, json_download
+from planner.core.views import form_page, json_download, list_download
 from planner.extensions import db
 from planner.stakeholders import bp, privacy, services
 from planner.stakeholders.forms import (
@@ -36,9 +38,7 @@ def _visible_org_or_404(org_id: int) -> Organisation:
     return org
 
 
-@bp.route("/organisationen/")
-@requires(Permission.DOMAIN_READ)
-def organisation_list():
+def _organisations(page: int):
     form = OrganisationFilterForm(request.args, meta={"csrf": False})
     valid = form.validate()
     filters = services.OrganisationFilter(
@@ -46,8 +46,32 @@ def organisation_list():
         text=(form.q.data or "").strip() or None if valid else None,
         archived=bool(form.archived.data) if valid else False,
     )
-    page = services.organisation_page(current_user, filters, page=page_arg())
+    return form, services.organisation_page(current_user, filters, page=page)
+
+
+@bp.route("/organisationen/")
+@requires(Permission.DOMAIN_READ)
+def organisation_list():
+    form, page = _organisations(page_arg())
     return render_template("stakeholders/organisation_list.html", form=form, page=page)
+
+
+ORGANISATION_COLUMNS = [
+    Column(_l("Nr."), lambda o: o.id),
+    Column(_l("Name"), lambda o: o.name),
+    Column(_l("Kurzname"), lambda o: o.short_name),
+    Column(_l("Art"), lambda o: str(o.kind.label)),
+    Column(_l("Gehört zu"), lambda o: o.parent.name if o.parent else None),
+    Column(_l("Archiviert"), lambda o: o.archived),
+    Column(_l("Geändert"), lambda o: o.updated_at),
+]
+
+
+@bp.route("/organisationen/export.<any(csv, xlsx):kind>")
+@requires(Permission.DOMAIN_READ)
+def organisation_list_export(kind: str):
+    return list_download(kind, "organisationen", ORGANISATION_COLUMNS,
+                         lambda: _organisations(1)[1], _("Organisationen"))  # fmt: skip
 
 
 @bp.route("/organisationen/<id:org_id>")
@@ -157,9 +181,7 @@ def organisation_delete(org_id: int):
 # --- persons --------------------------------------------------------------------------------
 
 
-@bp.route("/personen/")
-@requires(Permission.PERSONS_VIEW)
-def person_list():
+def _persons(page: int):
     form = PersonFilterForm(request.args, meta={"csrf": False})
     valid = form.validate()
     filters = services.PersonFilter(
@@ -167,8 +189,32 @@ def person_list():
         organisation=(form.organisation.data or "").strip() or None if valid else None,
         archived=bool(form.archived.data) if valid else False,
     )
-    page = services.person_page(filters, page=page_arg())
+    return form, services.person_page(filters, page=page)
+
+
+@bp.route("/personen/")
+@requires(Permission.PERSONS_VIEW)
+def person_list():
+    form, page = _persons(page_arg())
     return render_template("stakeholders/person_list.html", form=form, page=page)
+
+
+PERSON_COLUMNS = [
+    Column(_l("Nr."), lambda p: p.id),
+    Column(_l("Name"), lambda p: p.name),
+    Column(_l("Funktion"), lambda p: p.function),
+    Column(_l("Organisation"), lambda p: p.organisation.name if p.organisation else None),
+    Column(_l("E-Mail-Adresse"), lambda p: p.email),
+    Column(_l("Telefon"), lambda p: p.phone),
+    Column(_l("Rechtsgrundlage"), lambda p: str(p.legal_basis.label)),
+    Column(_l("Archiviert"), lambda p: p.archived),
+]
+
+
+@bp.route("/personen/export.<any(csv, xlsx):kind>")
+@requires(Permission.PERSONS_VIEW)
+def person_list_export(kind: str):
+    return list_download(kind, "personen", PERSON_COLUMNS, lambda: _persons(1)[1], _("Personen"))
 
 
 @bp.route("/personen/<id:person_id>")
