@@ -45,7 +45,8 @@ test: $(STAMP_TEST)
 
 test-sqlite: $(STAMP_TEST)
 	mkdir -p $(TEST_TMP)  # pytest makes its basetemp, not the folders above it
-	env -u PLANNER_TEST_DATABASE_URL $(BIN)/pytest --basetemp=$(TEST_TMP)/sqlite $(PYTEST_ARGS)
+	PLANNER_TEST_OTHER_DATABASE_URL="$$PLANNER_TEST_DATABASE_URL" env -u PLANNER_TEST_DATABASE_URL \
+		$(BIN)/pytest --basetemp=$(TEST_TMP)/sqlite $(PYTEST_ARGS)
 
 test-postgres: $(STAMP_TEST)
 	mkdir -p $(TEST_TMP)

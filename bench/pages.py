@@ -16,6 +16,7 @@ class BenchPage:
     url: str | Callable[[], str]  # a callable runs in an app context and finds an id
     role: str | None = "admin"  # None: anonymous
     budget_ms: dict[str, float] | None = None  # p95 per scale, where the issue sets its own
+    bearer: bool = False  # an API request: the role's access key instead of its session
 
     def resolve(self) -> str:
         return self.url() if callable(self.url) else self.url
@@ -234,7 +235,75 @@ def _pages() -> list[BenchPage]:
             budget_ms=WHOLE_EDITION,
         ),
         BenchPage("report changes since freeze", _edition(FROZEN_TITLE, "/aenderungen")),
+        *_interfaces(),
     ]
+
+
+# the issue's budgets: a page of 100 in at most 100 ms (p95) at kreis, 150 ms at land
+API_BUDGET = {"small": 100.0, "kreis": 100.0, "land": 150.0}
+API_LISTS = ["organisationen", "personen", "gremien", "vorlagen", "beschluesse",
+             "prozessschritte", "sitzungen", "tagesordnungspunkte", "fristen", "gebiete",
+             "indikatoren", "werte", "indexlaeufe", "indexergebnisse", "massnahmen",
+             "foerderantraege", "sozialberichte"]  # fmt: skip
+OPARL_LISTS = ["organisationen", "personen", "sitzungen", "vorlagen", "tagesordnungspunkte",
+               "beratungen", "mitgliedschaften", "dateien", "orte"]  # fmt: skip
+
+
+def _api_filtered(path: str, column: str, argument: str) -> Callable[[], str]:
+    """An API list filtered by the most frequent value of ``column`` (the biggest result)."""
+
+    def url() -> str:
+        from planner.api.registry import RESOURCES
+
+        model = RESOURCES[path].model
+        value = db.session.scalar(
+            select(getattr(model, column)).group_by(getattr(model, column))
+            .order_by(func.count().desc()).limit(1)
+        )  # fmt: skip
+        return f"/api/v1/{path}?limit=100&{argument}={value}"
+
+    return url
+
+
+def _api_page_two(path: str) -> Callable[[], str]:
+    """The second page of an API list (through the cursor of the first)."""
+
+    def url() -> str:
+        from planner.api.services import encode_cursor
+
+        return f"/api/v1/{path}?limit=100&cursor={encode_cursor(100)}"
+
+    return url
+
+
+def _interfaces() -> list[BenchPage]:
+    pages = [
+        BenchPage(f"API {name}", f"/api/v1/{name}?limit=100", budget_ms=API_BUDGET, bearer=True)
+        for name in API_LISTS
+    ]
+    pages += [
+        BenchPage("API werte of an indicator", _api_filtered("werte", "indicator_id", "indicator"),
+                  budget_ms=API_BUDGET, bearer=True),
+        BenchPage("API werte, page 2", _api_page_two("werte"), budget_ms=API_BUDGET, bearer=True),
+        BenchPage("API massnahmen modified since", "/api/v1/massnahmen?limit=100&modified_since=2000-01-01",
+                  budget_ms=API_BUDGET, bearer=True),
+        BenchPage("API personen (participant)", "/api/v1/personen?limit=100", "participant",
+                  budget_ms=API_BUDGET, bearer=True),
+        BenchPage("API fristen (participant)", "/api/v1/fristen?limit=100", "participant",
+                  budget_ms=API_BUDGET, bearer=True),
+        BenchPage("API openapi.json", "/api/v1/openapi.json", None),
+        BenchPage("OParl system", "/oparl/v1/system", None),
+    ]  # fmt: skip
+    pages += [
+        BenchPage(f"OParl {name}", f"/oparl/v1/koerperschaft/{name}", None, budget_ms=API_BUDGET)
+        for name in OPARL_LISTS
+    ]
+    pages += [
+        BenchPage("export persons (CSV)", "/personen/export.csv"),
+        BenchPage("export deadlines (XLSX)", "/fristen/export.xlsx"),
+        BenchPage("export areas (CSV)", "/raeume/export.csv"),
+    ]
+    return pages
 
 
 DRAFT_TITLE = "Bench-Sozialbericht (Entwurf)"

@@ -148,8 +148,42 @@ JOBS += [
 ]  # fmt: skip
 
 
+def _backup_export(app) -> dict:
+    from bench.backup import export_run
+
+    return export_run(app)
+
+
+def _backup_import(app) -> dict:
+    from bench.backup import import_run
+
+    return import_run(app)
+
+
+def _backup_import_reset(app) -> None:
+    from bench.backup import import_reset
+
+    import_reset(app)
+
+
+def _backup_cleanup(app) -> None:
+    from bench.backup import cleanup
+
+    cleanup(app)
+
+
+JOBS += [
+    # the issue's budget: a full export and a full import at kreis in under 60 s each
+    Job("backup export all", _backup_export, _backup_cleanup,
+        {"small": 60.0, "kreis": 60.0, "land": 600.0}),
+    Job("backup import all (into an empty database)", _backup_import, _backup_import_reset,
+        {"small": 60.0, "kreis": 60.0, "land": 600.0}, _backup_cleanup),
+]  # fmt: skip
+
+
 class BenchConfig(TestConfig):
     TESTING = False  # measure the app as it runs, not in test mode
+    API_RATE_LIMIT = "1000000 per minute"  # the bench measures the API, not its limit
 
 
 def make_app(url: str):
@@ -244,6 +278,20 @@ def _login(app, role: str):
     return client
 
 
+def _api_key(role: str) -> str:
+    """A fresh API access key of the role's bench account (app context)."""
+    from datetime import date, timedelta
+
+    from bench.generate import bench_email
+    from planner.accounts.models import User
+    from planner.api import tokens
+
+    user = db.session.scalar(select(User).where(User.email == bench_email(role)))
+    _token, plain = tokens.create_token(user, f"Bench {time.time_ns()}", date.today() + timedelta(days=1))  # fmt: skip
+    db.session.commit()
+    return plain
+
+
 def _signed_csrf(app, raw: str) -> str:
     from itsdangerous import URLSafeTimedSerializer
 
@@ -258,18 +306,22 @@ def measure_pages(app, scale: str, only: list[str] | None) -> list[dict]:
         pages = [p for p in PAGES() if not only or any(o in p.name for o in only)]
         urls = {p.name: p.resolve() for p in pages}
         budgets = {p.name: p.budget_ms for p in pages if p.budget_ms}
+        keys = {p.role: _api_key(p.role) for p in pages if p.bearer}
     clients: dict[str | None, object] = {}
     rows = []
     for page in pages:
-        if page.role not in clients:
-            clients[page.role] = app.test_client() if page.role is None else _login(app, page.role)
-        client = clients[page.role]
+        headers = {"Authorization": f"Bearer {keys[page.role]}"} if page.bearer else {}
+        who = ("api", page.role) if page.bearer else page.role
+        if who not in clients:
+            clients[who] = (app.test_client(use_cookies=False) if page.bearer or page.role is None
+                            else _login(app, page.role))  # fmt: skip
+        client = clients[who]
         url = urls[page.name]
         times, counts = [], set()
         for i in range(WARMUP + REQUESTS):
             counter.count = 0
             started = time.perf_counter()
-            response = client.get(url)
+            response = client.get(url, headers=headers)
             elapsed = (time.perf_counter() - started) * 1000
             if response.status_code != 200:
                 raise SystemExit(f"{page.name} ({url}) answered {response.status_code} at {scale}")
