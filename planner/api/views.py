@@ -122,7 +122,9 @@ def _write(resource: Resource, obj):
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        raise ApiProblem(422, str(exc), [{"field": getattr(exc, "field", None) or "", "message": str(exc)}]) from None  # fmt: skip
+        # a rule about the input (422) or, where the service says so, about the user (403)
+        status = getattr(exc, "http_status", 422)
+        raise ApiProblem(status, str(exc), [{"field": getattr(exc, "field", None) or "", "message": str(exc)}]) from None  # fmt: skip  # fmt: skip
     except ApiProblem:
         db.session.rollback()
         raise

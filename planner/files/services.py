@@ -310,3 +310,8 @@ def human_size(size: int) -> str:
     if size < 1024 * 1024:
         return _("%(n)s KB", n=format_decimal(round(size / 1024, 1)))
     return _("%(n)s MB", n=format_decimal(round(size / 1024 / 1024, 1)))
+
+
+def files_of_kind(owner_type: str):
+    """Every file attached to objects of one kind (e.g. the papers' files, which are public)."""
+    return select(StoredFile).where(StoredFile.owner_type == owner_type)

@@ -390,3 +390,15 @@ def get_body(body_id: int | None) -> Body | None:
 
 def get_resolution(resolution_id: int | None) -> Resolution | None:
     return db.session.get(Resolution, resolution_id) if resolution_id else None
+
+
+# --- publication (OParl) -------------------------------------------------------------------
+
+
+def public_memberships():
+    """Memberships in bodies of the persons who may be published."""
+    from planner.stakeholders.services import publishable_persons
+
+    return select(Membership).where(
+        Membership.person_id.in_(select(publishable_persons().subquery().c.id))
+    )

@@ -77,7 +77,9 @@ class BudgetError(MeasureError):
 
 
 class NotAllowed(MeasureError):
-    pass
+    """The user may not do this to the measure (the API answers 403)."""
+
+    http_status = 403
 
 
 # --- who may do what ----------------------------------------------------------------------

@@ -901,3 +901,25 @@ def no_address(invitations: list[Invitation]) -> set[int]:
         i.id for i in invitations
         if i.person is not None and not (i.person.email or (i.person.user and i.person.user.email))
     }  # fmt: skip
+
+
+# --- publication (OParl) -------------------------------------------------------------------
+
+
+def public_meetings() -> Select:
+    """The meetings of bodies (a conference of specialist planners without a body is a working
+    meeting of the administration, not a session of the council)."""
+    return select(Meeting).where(Meeting.body_id.is_not(None))
+
+
+def public_items() -> Select:
+    """The public agenda items of those meetings."""
+    return select(AgendaItem).where(
+        AgendaItem.public.is_(True),
+        AgendaItem.meeting_id.in_(select(public_meetings().subquery().c.id)),
+    )
+
+
+def consultations() -> Select:
+    """Public agenda items that discuss a paper (OParl's consultations)."""
+    return public_items().where(AgendaItem.paper_id.is_not(None))

@@ -16,10 +16,14 @@ from sqlalchemy import select
 
 from planner.accounts.models import Organisation, OrganisationKind
 from planner.core.i18n import BERLIN
+from planner.files import services as files
 from planner.files.models import StoredFile
+from planner.governance import services as governance
 from planner.governance.models import Body, Membership, Paper
+from planner.meetings import services as meetings
 from planner.meetings.models import AgendaItem, Meeting, MeetingState
-from planner.stakeholders.models import LegalBasis, Person
+from planner.stakeholders import services as stakeholders
+from planner.stakeholders.models import Person
 
 OPARL = "https://schema.oparl.org/1.1/"
 FILE_OWNER = "paper"
@@ -54,34 +58,17 @@ def _clean(data: dict) -> dict:
     return {k: v for k, v in data.items() if v is not None and v != []}
 
 
-# --- which rows are public -------------------------------------------------------------------
+# --- which rows are public (the domains' rules) ----------------------------------------------
 
-
-def public_persons():
-    return select(Person).where(Person.legal_basis == LegalBasis.AMT, Person.erased_at.is_(None))
-
-
-def public_memberships():
-    return select(Membership).where(Membership.person_id.in_(select(public_persons().subquery().c.id)))  # fmt: skip
-
-
-def public_meetings():
-    return select(Meeting).where(Meeting.body_id.is_not(None))
-
-
-def public_items():
-    return select(AgendaItem).where(
-        AgendaItem.public.is_(True),
-        AgendaItem.meeting_id.in_(select(public_meetings().subquery().c.id)),  # fmt: skip
-    )
-
-
-def consultations():
-    return public_items().where(AgendaItem.paper_id.is_not(None))
+public_persons = stakeholders.publishable_persons
+public_memberships = governance.public_memberships
+public_meetings = meetings.public_meetings
+public_items = meetings.public_items
+consultations = meetings.consultations
 
 
 def public_files():
-    return select(StoredFile).where(StoredFile.owner_type == FILE_OWNER)
+    return files.files_of_kind(FILE_OWNER)
 
 
 def kreis_name() -> str:

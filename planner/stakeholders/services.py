@@ -341,3 +341,13 @@ def children_of(org_id: int, limit: int = 50) -> list[Organisation]:
             .limit(limit)
         )
     )
+
+
+# --- publication (OParl) -------------------------------------------------------------------
+
+
+def publishable_persons():
+    """Persons whose name may be published: they hold a public office or mandate (the legal
+    basis „Amt“); consent to be contacted or the authority's task is no basis for
+    publication, and an erased person is gone."""
+    return select(Person).where(Person.legal_basis == LegalBasis.AMT, Person.erased_at.is_(None))

@@ -219,7 +219,7 @@ def test_writes_measures_as_in_the_pages(api_as, kreis):
     ids = world.build(org=kreis)
     participant, _u = api_as("participant", organisation=kreis)
     refused = participant.post("/api/v1/massnahmen", json={"title": "Ohne Konferenz"})
-    assert refused.status_code == 422 and "Fachplanerkonferenz" in refused.get_json()["detail"]
+    assert refused.status_code == 403 and "Fachplanerkonferenz" in refused.get_json()["detail"]
     api, _u = api_as("planner")
     unknown = api.post("/api/v1/massnahmen", json={"title": "X", "area_ids": [999999]})
     assert unknown.status_code == 422 and unknown.get_json()["errors"][0]["field"] == "area_ids"
