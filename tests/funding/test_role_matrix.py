@@ -17,6 +17,7 @@ PAGES = {
     "/foerderung/?von=2020&bis=2030": P.FUNDING_VIEW,
     "/foerderung/massnahmen-ohne-finanzierung": P.FUNDING_VIEW,  # and measures.view
     "/foerderung/programme/": P.FUNDING_VIEW,
+    "/foerderung/programme/export.csv?q=x": P.FUNDING_VIEW,
     "/foerderung/programme/neu": P.DOMAIN_EDIT,
     "/foerderung/programme/{programme_id}": P.FUNDING_VIEW,
     "/foerderung/programme/{programme_id}/bearbeiten": P.DOMAIN_EDIT,

@@ -20,6 +20,7 @@ P = Permission
 OWN = "own"  # measures.log and the object rule: planners, and participants of the organisation
 PAGES = {
     "/sitzungen/": P.MEETINGS_VIEW,
+    "/sitzungen/export.xlsx?q=x": P.MEETINGS_VIEW,
     "/sitzungen/neu": P.DOMAIN_EDIT,
     "/sitzungen/{meeting_id}": P.MEETINGS_VIEW,
     "/sitzungen/{meeting_id}/tagesordnung": P.MEETINGS_VIEW,

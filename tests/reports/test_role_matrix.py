@@ -17,6 +17,7 @@ P = Permission
 DRAFT, AGREED, PUBLISHED = "draft", "agreed", "published"
 PAGES = {
     "/berichte/": (P.REPORTS_VIEW, None),
+    "/berichte/export.csv": (P.REPORTS_VIEW, None),
     "/berichte/neu": (P.DOMAIN_EDIT, None),
     "/berichte/vergleich": (P.REPORTS_VIEW, None),
     "/berichte/vergleich?a={published_id}&b={agreed_id}": (P.REPORTS_VIEW, None),
