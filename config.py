@@ -29,6 +29,7 @@ PLANNER_API_RATE_LIMIT  requests one API token may make (default "600 per minute
 PLANNER_RATELIMIT_STORAGE_URI  where the API's rate-limit counters live: "memory://" (default,
                        one process) or redis://host:6379/0 so that all gunicorn workers share them
 PLANNER_OPARL_CONTACT_EMAIL, PLANNER_OPARL_CONTACT_NAME  the contact the OParl System names
+PLANNER_OPARL_RATE_LIMIT  requests one client address may make to OParl (default "1200 per minute")
 """
 
 from __future__ import annotations
@@ -99,6 +100,8 @@ class Config:
     API_RATE_LIMIT = _env("PLANNER_API_RATE_LIMIT", "600 per minute")
     RATELIMIT_STORAGE_URI = _env("PLANNER_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # OParl is public: requests per client address
+    OPARL_RATE_LIMIT = _env("PLANNER_OPARL_RATE_LIMIT", "1200 per minute")
     OPARL_CONTACT_EMAIL = _env("PLANNER_OPARL_CONTACT_EMAIL")
     OPARL_CONTACT_NAME = _env("PLANNER_OPARL_CONTACT_NAME")
 
@@ -151,6 +154,9 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests; never in production
     DEMO_BANNER_CACHE_SECONDS = 0
     SERVER_NAME = None
+    # counters live as long as the test session: the tests that check a limit set their own
+    API_RATE_LIMIT = "100000 per minute"
+    OPARL_RATE_LIMIT = "100000 per minute"
 
 
 class ProductionConfig(Config):

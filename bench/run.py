@@ -184,6 +184,7 @@ JOBS += [
 class BenchConfig(TestConfig):
     TESTING = False  # measure the app as it runs, not in test mode
     API_RATE_LIMIT = "1000000 per minute"  # the bench measures the API, not its limit
+    OPARL_RATE_LIMIT = "1000000 per minute"
 
 
 def make_app(url: str):

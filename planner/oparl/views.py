@@ -105,17 +105,10 @@ def _papers(rows: list[Paper]) -> list[dict]:
     ids = [p.id for p in rows]
     consults, files = defaultdict(list), defaultdict(list)
     if ids:
-        stmt = (
-            select(AgendaItem, Meeting.body_id)
-            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-            .where(
-                AgendaItem.id.in_(select(o.consultations().subquery().c.id)),
-                AgendaItem.paper_id.in_(ids),
-            )  # fmt: skip
-            .order_by(AgendaItem.id)
-        )
-        for item, body_id in db.session.execute(stmt):
-            consults[item.paper_id].append((item, body_id))
+        items = list(db.session.scalars(o.consultations().where(AgendaItem.paper_id.in_(ids)).order_by(AgendaItem.id)))  # fmt: skip
+        bodies = _bodies_of(items)
+        for item in items:
+            consults[item.paper_id].append((item, bodies.get(item.meeting_id)))
         for stored in db.session.scalars(o.public_files().where(StoredFile.owner_id.in_(ids)).order_by(StoredFile.id)):  # fmt: skip
             files[stored.owner_id].append(stored)
     return [o.paper(p, consults[p.id], files[p.id]) for p in rows]
@@ -141,8 +134,16 @@ def _gremien(rows: list[Body]) -> list[dict]:
     return [o.gremium(b) for b in rows]
 
 
+def _bodies_of(items: list[AgendaItem]) -> dict[int, int | None]:
+    """The body of each item's meeting (one query)."""
+    if not items:
+        return {}
+    stmt = select(Meeting.id, Meeting.body_id).where(Meeting.id.in_({i.meeting_id for i in items}))
+    return dict(db.session.execute(stmt).all())
+
+
 def _consultations(rows: list[AgendaItem]) -> list[dict]:
-    bodies = dict(db.session.execute(select(Meeting.id, Meeting.body_id).where(Meeting.id.in_({i.meeting_id for i in rows}))).all()) if rows else {}  # fmt: skip
+    bodies = _bodies_of(rows)
     return [o.consultation(i, bodies.get(i.meeting_id)) for i in rows]
 
 

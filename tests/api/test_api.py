@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from config import TestConfig
 from planner.api import tokens
 from planner.api.models import ApiToken
 from planner.core.models import utcnow
@@ -195,7 +196,7 @@ def test_rate_limit_per_key(app, api_as):
         assert refused.content_type == "application/problem+json" and refused.headers.get("Retry-After")  # fmt: skip
         assert other.get("/api/v1/gremien").status_code == 200  # its own budget
     finally:
-        app.config["API_RATE_LIMIT"] = "600 per minute"
+        app.config["API_RATE_LIMIT"] = TestConfig.API_RATE_LIMIT
 
 
 def test_writes_deadlines_with_checks(api_as):

@@ -251,6 +251,9 @@ def test_no_input_gives_a_server_error(app, db, client, role):
         })  # fmt: skip
 
     for rule in _routes(app):
+        # OParl ignores the session: its answers are the same for every role (fuzzed once)
+        if rule.endpoint.startswith("oparl.") and role is not None:
+            continue
         rule_started = time.monotonic()
         user = login()
         ids["user_id"] = user.id if user else 1
@@ -281,7 +284,10 @@ def test_no_input_gives_a_server_error(app, db, client, role):
             # a long value goes into the parameters the page's forms name and the common ones
             # (into all 145 names at once it made a query of megabytes, and half the run)
             page_names = (_fields_on_page(client, url) | set(EXTRA_KEYS)) & set(names)
-            for value in values if role in ("admin", None) else SAMPLE:
+            # a list's export reads its filters as the list page does (which gets every
+            # value): one value of each kind
+            full = role in ("admin", None) and not rule.endpoint.endswith("_export")
+            for value in values if full else SAMPLE:
                 targets = names if len(value) < 100 else sorted(page_names)
                 send("GET", url, query={name: value for name in targets})
         # each field of the route's form alone with each killer value, the others valid; the

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator, FormatChecker
 
+from config import TestConfig
 from planner.extensions import db as _db
 from planner.files import services as files
 from planner.governance.models import Membership, MembershipRole
@@ -146,3 +147,15 @@ def test_oparl_ignores_the_login_session(client, council, login_as):
     response = client.get("/oparl/v1/koerperschaft/tagesordnungspunkte")
     assert "Geheim" not in response.get_data(as_text=True)
     assert "Set-Cookie" not in response.headers
+
+
+def test_oparl_is_limited_per_client_address(app, db):
+    app.config["OPARL_RATE_LIMIT"] = "2 per minute"
+    client = app.test_client(use_cookies=False)
+    try:
+        address = {"REMOTE_ADDR": "192.0.2.77"}
+        codes = [client.get("/oparl/v1/system", environ_base=address).status_code for _ in range(3)]  # fmt: skip
+        assert codes == [200, 200, 429]
+        assert client.get("/oparl/v1/system", environ_base={"REMOTE_ADDR": "192.0.2.78"}).status_code == 200  # fmt: skip
+    finally:
+        app.config["OPARL_RATE_LIMIT"] = TestConfig.OPARL_RATE_LIMIT
