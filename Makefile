@@ -36,12 +36,14 @@ run: $(STAMP_RUN)
 	@echo ""
 	PORT=$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-## make test: the whole suite on SQLite, and again on PostgreSQL when PLANNER_TEST_DATABASE_URL is set
+## make test: the whole suite on SQLite, and on PostgreSQL when PLANNER_TEST_DATABASE_URL is set
+## (the two runs side by side, one core each; each run's output is shown when it ends)
 TEST_TMP ?= /tmp/planner-test-$(shell id -u)
 test: $(STAMP_TEST)
-	$(MAKE) --no-print-directory test-sqlite
-	@if [ -n "$$PLANNER_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
-	else echo "PLANNER_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+	@if [ -n "$$PLANNER_TEST_DATABASE_URL" ]; then \
+		$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres; \
+	else $(MAKE) --no-print-directory test-sqlite; \
+		echo "PLANNER_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 test-sqlite: $(STAMP_TEST)
 	mkdir -p $(TEST_TMP)  # pytest makes its basetemp, not the folders above it

@@ -186,20 +186,26 @@ export_cli = AppGroup("export", help="Daten ausgeben.")
 import_cli = AppGroup("import", help="Daten einlesen.")
 
 
+def _backup(action, directory: Path, done: str) -> None:
+    from planner.backup import BackupError
+
+    try:
+        manifest = action(directory)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    click.echo(done.format(tables=len(manifest["tables"]), rows=rows, files=len(manifest["files"])))  # fmt: skip
+
+
 @export_cli.command("all")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @with_appcontext
 def export_all(directory: Path) -> None:
     """Die ganze Installation in einen neuen Ordner sichern (Tabellen, Dateien, Prüfsummen)."""
-    from planner.backup import BackupError
-    from planner.backup import export_all as run
+    from planner import backup
 
-    try:
-        manifest = run(directory)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    rows = sum(t["rows"] for t in manifest["tables"].values())
-    click.echo(f"Gesichert: {len(manifest['tables'])} Tabellen, {rows} Zeilen, {len(manifest['files'])} Dateien in {directory}.")  # fmt: skip
+    _backup(backup.export_all, directory,
+            f"Gesichert: {{tables}} Tabellen, {{rows}} Zeilen, {{files}} Dateien in {directory}.")  # fmt: skip
 
 
 @import_cli.command("all")
@@ -207,15 +213,9 @@ def export_all(directory: Path) -> None:
 @with_appcontext
 def import_all(directory: Path) -> None:
     """Eine Sicherung in die leere Datenbank einlesen (alles oder nichts)."""
-    from planner.backup import BackupError
-    from planner.backup import import_all as run
+    from planner import backup
 
-    try:
-        manifest = run(directory)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    rows = sum(t["rows"] for t in manifest["tables"].values())
-    click.echo(f"Eingelesen: {len(manifest['tables'])} Tabellen, {rows} Zeilen, {len(manifest['files'])} Dateien.")  # fmt: skip
+    _backup(backup.import_all, directory, "Eingelesen: {tables} Tabellen, {rows} Zeilen, {files} Dateien.")  # fmt: skip
 
 
 def register(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, json
 from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -76,3 +77,22 @@ class ApiProblem(Exception):
         self.status = status
         self.detail = detail
         self.errors = errors
+
+
+def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:
+    """JSON as UTF-8 text (umlauts unescaped)."""
+    out = Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json")  # fmt: skip
+    for key, value in (headers or {}).items():
+        out.headers[key] = value
+    return out
+
+
+def install(blueprint) -> None:
+    """A machine interface's blueprint answers its own checks and every HTTP error as problem
+    details."""
+    blueprint.register_error_handler(
+        ApiProblem, lambda error: problem(error.status, error.detail, error.errors)
+    )
+    blueprint.register_error_handler(
+        HTTPException, lambda error: from_http_error(error.code or 500, error)
+    )

@@ -60,36 +60,27 @@ def expiry_error(day: date, today: date) -> str | None:
     return None
 
 
-def active_tokens(user: User, now: datetime | None = None) -> list[ApiToken]:
-    now = now or utcnow()
+def _tokens_of(user: User, condition, limit: int) -> list[ApiToken]:
     return list(
         db.session.scalars(
             select(ApiToken)
-            .where(
-                ApiToken.user_id == user.id,
-                ApiToken.revoked_at.is_(None),
-                ApiToken.expires_at > now,
-            )
+            .where(ApiToken.user_id == user.id, condition)
             .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-            .limit(MAX_ACTIVE + 1)
+            .limit(limit)
         )
     )
+
+
+def active_tokens(user: User, now: datetime | None = None) -> list[ApiToken]:
+    now = now or utcnow()
+    valid = ApiToken.revoked_at.is_(None) & (ApiToken.expires_at > now)
+    return _tokens_of(user, valid, MAX_ACTIVE + 1)
 
 
 def past_tokens(user: User, now: datetime | None = None, limit: int = 20) -> list[ApiToken]:
     """Revoked or expired keys, newest first (for the owner's overview)."""
     now = now or utcnow()
-    return list(
-        db.session.scalars(
-            select(ApiToken)
-            .where(
-                ApiToken.user_id == user.id,
-                (ApiToken.revoked_at.is_not(None)) | (ApiToken.expires_at <= now),
-            )
-            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-            .limit(limit)
-        )
-    )
+    return _tokens_of(user, ApiToken.revoked_at.is_not(None) | (ApiToken.expires_at <= now), limit)
 
 
 def create_token(

@@ -7,12 +7,11 @@ details with German texts.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, json, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
 
 from planner.api import bp, openapi, services
-from planner.api.problems import ApiProblem, from_http_error, problem
+from planner.api.problems import ApiProblem, install, json_response, problem
 from planner.api.registry import RESOURCES, Resource
 from planner.core.permissions import Permission, public, requires, role_can
 from planner.core.transaction import DomainError
@@ -27,13 +26,6 @@ def _resource(segment: str) -> Resource:
     if request.method == "GET" and not role_can(current_user.role, resource.permission):
         abort(403)
     return resource
-
-
-def _json(payload, status: int = 200, headers: dict | None = None) -> Response:
-    out = Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json")  # fmt: skip
-    for key, value in (headers or {}).items():
-        out.headers[key] = value
-    return out
 
 
 def _url(resource: Resource, obj_id: int) -> str:
@@ -54,7 +46,7 @@ def index():
         for r in RESOURCES.values()
         if role_can(current_user.role, r.permission)
     ]
-    return _json(
+    return json_response(
         {
             "user": {
                 "id": current_user.id,
@@ -70,7 +62,7 @@ def index():
 @bp.route("/openapi.json")
 @public
 def document():
-    return _json(openapi.document())
+    return json_response(openapi.document())
 
 
 @bp.route("/<segment>", methods=["GET", "POST"])
@@ -87,7 +79,7 @@ def collection(segment: str):
         query = {k: v for k, v in request.args.items() if k != "cursor"}
         query["cursor"] = cursor
         links["next"] = url_for("api.collection", segment=segment, _external=True, **query)
-    return _json({"data": data, "links": links})
+    return json_response({"data": data, "links": links})
 
 
 @bp.route("/<segment>/<id:obj_id>", methods=["GET", "PATCH"])
@@ -101,7 +93,7 @@ def item(segment: str, obj_id: int):
         abort(404)
     if request.method == "PATCH":
         return _write(resource, obj)
-    return _json(resource.serialise(obj, current_user, _url(resource, obj.id)))
+    return json_response(resource.serialise(obj, current_user, _url(resource, obj.id)))
 
 
 def _write(resource: Resource, obj):
@@ -129,21 +121,14 @@ def _write(resource: Resource, obj):
         db.session.rollback()
         raise
     if isinstance(saved, dict):  # a write that answers with a report (a delivery)
-        return _json(saved, 201 if obj is None else 200)
+        return json_response(saved, 201 if obj is None else 200)
     body = resource.serialise(saved, current_user, _url(resource, saved.id))
     if obj is not None:
-        return _json(body)
-    return _json(body, 201, {"Location": _url(resource, saved.id)})
+        return json_response(body)
+    return json_response(body, 201, {"Location": _url(resource, saved.id)})
 
 
-@bp.errorhandler(ApiProblem)
-def _problem(error: ApiProblem):
-    return problem(error.status, error.detail, error.errors)
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException):
-    return from_http_error(error.code or 500, error)
+install(bp)
 
 
 @bp.errorhandler(Exception)

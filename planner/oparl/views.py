@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Response, abort, json, request, send_file, url_for
+from flask import Response, abort, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
 
 from planner.accounts.models import Organisation
-from planner.api.problems import ApiProblem, from_http_error, problem
+from planner.api.problems import ApiProblem, install, json_response
 from planner.api.services import parse_moment
 from planner.core.permissions import public
 from planner.extensions import db
@@ -24,10 +23,6 @@ from planner.stakeholders.models import Person
 
 PAGE = 100
 _FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
-
-
-def _json(payload) -> Response:
-    return Response(json.dumps(payload, ensure_ascii=False), mimetype="application/json")
 
 
 def _args(extra: tuple[str, ...] = ()) -> tuple[int, str | None, dict]:
@@ -73,7 +68,7 @@ def _list(data: list, limit: int, next_cursor: str | None) -> Response:
     links = {"first": url_for(request.endpoint, _external=True, **request.view_args, **base)}
     if next_cursor:
         links["next"] = url_for(request.endpoint, _external=True, **request.view_args, **base, cursor=next_cursor)  # fmt: skip
-    return _json({"data": data, "pagination": {"elementsPerPage": limit}, "links": links})
+    return json_response({"data": data, "pagination": {"elementsPerPage": limit}, "links": links})
 
 
 def _simple_list(stmt, model, prefix: str, build, extra: tuple[str, ...] = ()) -> Response:
@@ -154,19 +149,19 @@ def _consultations(rows: list[AgendaItem]) -> list[dict]:
 @bp.route("/system")
 @public
 def system():
-    return _json(o.system())
+    return json_response(o.system())
 
 
 @bp.route("/koerperschaften")
 @public
 def bodies():
-    return _json({"data": [o.body()], "pagination": {"elementsPerPage": 1}, "links": {}})
+    return json_response({"data": [o.body()], "pagination": {"elementsPerPage": 1}, "links": {}})
 
 
 @bp.route("/koerperschaft")
 @public
 def body():
-    return _json(o.body())
+    return json_response(o.body())
 
 
 @bp.route("/koerperschaft/organisationen")
@@ -247,14 +242,14 @@ def locations():
 @public
 def legislative_terms():
     data = [o.legislative_term(n) for n, _s, _e in o.TERMS]
-    return _json({"data": data, "pagination": {"elementsPerPage": len(data)}, "links": {}})
+    return json_response({"data": data, "pagination": {"elementsPerPage": len(data)}, "links": {}})
 
 
 @bp.route("/wahlperiode/<int:obj_id>")
 @public
 def legislative_term(obj_id: int):
     try:
-        return _json(o.legislative_term(obj_id))
+        return json_response(o.legislative_term(obj_id))
     except KeyError:
         abort(404)
 
@@ -262,62 +257,62 @@ def legislative_term(obj_id: int):
 @bp.route("/gremium/<id:obj_id>")
 @public
 def gremium(obj_id: int):
-    return _json(_gremien([_one(select(Body), Body, obj_id)])[0])
+    return json_response(_gremien([_one(select(Body), Body, obj_id)])[0])
 
 
 @bp.route("/organisation/<id:obj_id>")
 @public
 def organisation(obj_id: int):
-    return _json(o.organisation(_one(select(Organisation), Organisation, obj_id)))
+    return json_response(o.organisation(_one(select(Organisation), Organisation, obj_id)))
 
 
 @bp.route("/person/<id:obj_id>")
 @public
 def person(obj_id: int):
-    return _json(_persons([_one(o.public_persons(), Person, obj_id)])[0])
+    return json_response(_persons([_one(o.public_persons(), Person, obj_id)])[0])
 
 
 @bp.route("/mitgliedschaft/<id:obj_id>")
 @public
 def membership(obj_id: int):
-    return _json(o.membership(_one(o.public_memberships(), Membership, obj_id)))
+    return json_response(o.membership(_one(o.public_memberships(), Membership, obj_id)))
 
 
 @bp.route("/sitzung/<id:obj_id>")
 @public
 def meeting(obj_id: int):
-    return _json(_meetings([_one(o.public_meetings(), Meeting, obj_id)])[0])
+    return json_response(_meetings([_one(o.public_meetings(), Meeting, obj_id)])[0])
 
 
 @bp.route("/ort/<id:obj_id>")
 @public
 def location(obj_id: int):
     meeting = _one(o.public_meetings().where(Meeting.place.is_not(None)), Meeting, obj_id)
-    return _json(o.location(meeting))
+    return json_response(o.location(meeting))
 
 
 @bp.route("/tagesordnungspunkt/<id:obj_id>")
 @public
 def agenda_item(obj_id: int):
-    return _json(o.agenda_item(_one(o.public_items(), AgendaItem, obj_id)))
+    return json_response(o.agenda_item(_one(o.public_items(), AgendaItem, obj_id)))
 
 
 @bp.route("/beratung/<id:obj_id>")
 @public
 def consultation(obj_id: int):
-    return _json(_consultations([_one(o.consultations(), AgendaItem, obj_id)])[0])
+    return json_response(_consultations([_one(o.consultations(), AgendaItem, obj_id)])[0])
 
 
 @bp.route("/vorlage/<id:obj_id>")
 @public
 def paper(obj_id: int):
-    return _json(_papers([_one(select(Paper), Paper, obj_id)])[0])
+    return json_response(_papers([_one(select(Paper), Paper, obj_id)])[0])
 
 
 @bp.route("/datei/<id:obj_id>")
 @public
 def file(obj_id: int):
-    return _json(o.file(_one(o.public_files(), StoredFile, obj_id)))
+    return json_response(o.file(_one(o.public_files(), StoredFile, obj_id)))
 
 
 @bp.route("/datei/<id:obj_id>/inhalt")
@@ -338,11 +333,4 @@ def file_content(obj_id: int):
     )
 
 
-@bp.errorhandler(ApiProblem)
-def _problem(error: ApiProblem):
-    return problem(error.status, error.detail, error.errors)
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException):
-    return from_http_error(error.code or 500, error)
+install(bp)
