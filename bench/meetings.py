@@ -8,11 +8,12 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bench.generate import insert_chunks
 from bench.scales import Scale
 from planner.extensions import db
+from planner.governance.models import Body, Paper
 from planner.measures.models import (
     Justification,
     Measure,
@@ -56,6 +57,10 @@ def generate(scale: Scale, seed: int = 9) -> dict[str, int]:
     municipalities = list(
         range(2, scale.organisations + 1, 8)
     )  # kind "kommune" in the accounts generator
+    # a body's session (every fifth meeting) belongs to one of the bodies and discusses a paper
+    # (OParl publishes these: meetings of bodies, their public items, the consultations)
+    n_bodies = db.session.scalar(select(func.count()).select_from(Body)) or 0
+    n_papers = db.session.scalar(select(func.count()).select_from(Paper)) or 0
     meetings, items, item_areas, item_indicators, invitations = [], [], [], [], []
     base = datetime(2020, 1, 6, 9, 0)
     item_id = invitation_id = 0
@@ -66,7 +71,7 @@ def generate(scale: Scale, seed: int = 9) -> dict[str, int]:
             "id": m, "kind": kind, "title": f"Sitzung {m:05d}", "starts_at": start,
             "ends_at": start + timedelta(hours=3), "place": f"Raum {m % 40}", "state": STATES[m % len(STATES)],
             "minutes": "Protokoll der Sitzung." if m % 3 == 0 else None, "minutes_state": "entwurf",
-            "sequence": 0, "body_id": None,
+            "sequence": 0, "body_id": (m % n_bodies) + 1 if kind == "gremiensitzung" and n_bodies else None,
             "municipality_id": municipalities[m % len(municipalities)] if kind == "fpk_kommunal" else None,
             "created_at": now, "updated_at": now,
         })  # fmt: skip
@@ -74,7 +79,8 @@ def generate(scale: Scale, seed: int = 9) -> dict[str, int]:
             item_id += 1
             items.append({"id": item_id, "meeting_id": m, "position": position, "title": f"Punkt {position} der Sitzung {m}",
                           "description": "Erläuterung des Punktes.", "public": position != 10, "duration": 15,
-                          "presenter": "Sozialplanung", "created_at": now, "updated_at": now})  # fmt: skip
+                          "presenter": "Sozialplanung", "created_at": now, "updated_at": now,
+                          "paper_id": (m * 3 + position) % n_papers + 1 if kind == "gremiensitzung" and position <= 3 and n_papers else None})  # fmt: skip
             if kind.startswith("fpk") and position <= 2:
                 item_areas.append(
                     {"agenda_item_id": item_id, "area_id": leaves[(m + position) % len(leaves)]}
