@@ -41,7 +41,7 @@ from planner.files.services import blob_path
 
 FORMAT = "planner-sicherung"
 VERSION = 1
-BATCH = 5_000
+BATCH = 10_000
 FILES_TABLE = "files"
 
 
@@ -82,8 +82,6 @@ def _dump(value, kind: str):
         return str(value)
     if kind == "bytes":
         return base64.b64encode(value).decode("ascii")
-    if isinstance(value, float) and value != value:
-        raise BackupError("Ein Wert ist keine Zahl (NaN); er kann nicht gesichert werden.")
     return value
 
 
@@ -143,6 +141,7 @@ def export_all(target: Path) -> dict:
         "tables": {},
         "files": {},
     }
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
     for table in _tables():
         columns = list(table.columns)
         kinds = [_kind(c) for c in columns]
@@ -154,9 +153,16 @@ def export_all(target: Path) -> dict:
             result = db.session.execute(
                 select(table).order_by(*order).execution_options(yield_per=BATCH)
             )
+            typed = [(i, k) for i, k in enumerate(kinds) if k != "plain"]
             for row in result:
-                out.write(json.dumps([_dump(v, k) for v, k in zip(row, kinds, strict=True)],
-                                     ensure_ascii=False, separators=(",", ":")) + "\n")  # fmt: skip
+                values = list(row)
+                for i, kind in typed:
+                    if values[i] is not None:
+                        values[i] = _dump(values[i], kind)
+                try:
+                    out.write(encode(values) + "\n")
+                except ValueError as exc:  # NaN or infinity: no JSON, and no sane value here
+                    raise BackupError(f"Die Tabelle {table.name} enthält einen Wert, der keine Zahl ist (NaN); er kann nicht gesichert werden.") from exc  # fmt: skip
                 count += 1
         manifest["tables"][table.name] = {"rows": count, "sha256": _sha256(path)}
     if FILES_TABLE in db.metadata.tables:
@@ -229,20 +235,51 @@ def _rows(path: Path, table: Table, expected: int):
         header = json.loads(handle.readline() or "null")
         if not isinstance(header, list) or set(header) != set(columns):
             raise BackupError(f"Die Spalten der Tabelle {table.name} passen nicht zu dieser Version.")  # fmt: skip
-        kinds = [_kind(columns[name]) for name in header]
+        # only the typed columns are converted (most are numbers and text as JSON has them)
+        typed = [(name, kind) for name in header if (kind := _kind(columns[name])) != "plain"]
+        width, loads = len(header), json.loads
         count = 0
         for number, line in enumerate(handle, start=2):
             try:
-                values = json.loads(line)
-                if not isinstance(values, list) or len(values) != len(header):
+                values = loads(line)
+                if type(values) is not list or len(values) != width:
                     raise ValueError
-                row = {n: _load(v, k) for n, v, k in zip(header, values, kinds, strict=True)}
+                row = dict(zip(header, values, strict=True))
+                for name, kind in typed:
+                    if row[name] is not None:
+                        row[name] = _load(row[name], kind)
             except (ValueError, TypeError) as exc:
                 raise BackupError(f"Tabelle {table.name}, Zeile {number}: nicht lesbar.") from exc
             count += 1
             yield row
     if count != expected:
         raise BackupError(f"Die Tabelle {table.name} hat {count} Zeilen statt {expected}.")
+
+
+def _bulk_writer(table: Table):
+    """Rows into ``table`` through the driver's executemany, each value bound by its column
+    type exactly as SQLAlchemy binds it (a third of the time of ``session.execute``, whose
+    per-row parameter handling dominated the import of a million observations)."""
+    connection = db.session.connection()
+    dialect = connection.dialect
+    names = [c.name for c in table.columns]
+    compiled = table.insert().compile(dialect=dialect, column_keys=names)
+    sql = str(compiled)
+    binders = {}
+    for name in names:
+        binder = table.c[name].type._cached_bind_processor(dialect)
+        if binder is not None:
+            binders[name] = binder
+    order = list(compiled.positiontup) if compiled.positional else None
+
+    def write(rows: list[dict]) -> None:
+        for row in rows:
+            for name, binder in binders.items():
+                row[name] = binder(row[name])
+        params = [tuple(row[k] for k in order) for row in rows] if order else rows
+        connection.exec_driver_sql(sql, params)
+
+    return write
 
 
 def _self_references(table: Table) -> list[str]:
@@ -263,6 +300,9 @@ def import_all(source: Path) -> dict:
         if db.session.execute(select(func.count()).select_from(select(table).limit(1).subquery())).scalar():  # fmt: skip
             raise BackupError(f"Die Datenbank ist nicht leer (Tabelle {table.name}); eingelesen wird nur in eine leere.")  # fmt: skip
     added: list[Path] = []
+    if db.engine.dialect.name == "sqlite":
+        # the indexes of a million rows are built in the page cache (2 MB by default)
+        db.session.connection().exec_driver_sql("PRAGMA cache_size = -262144")
     try:
         for table in _tables():
             info = manifest["tables"][table.name]
@@ -271,6 +311,7 @@ def import_all(source: Path) -> dict:
             kept = [c.name for c in table.columns if c.onupdate is not None]
             keys = [k.name for k in table.primary_key.columns]
             pending: list[dict] = []
+            write = _bulk_writer(table)
             batch: list[dict] = []
             for row in _rows(source / "tabellen" / f"{table.name}.jsonl", table, info["rows"]):
                 if later and any(row[c] is not None for c in later):
@@ -278,10 +319,10 @@ def import_all(source: Path) -> dict:
                     row = {**row, **{c: None for c in later}}
                 batch.append(row)
                 if len(batch) >= BATCH:
-                    db.session.execute(table.insert(), batch)
+                    write(batch)
                     batch = []
             if batch:
-                db.session.execute(table.insert(), batch)
+                write(batch)
             for values in pending:  # rows that point into their own table, once all are there
                 db.session.execute(
                     table.update()
