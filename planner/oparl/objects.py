@@ -10,8 +10,9 @@ body, persons on consent or the authority's task and erased persons are left out
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlencode
 
-from flask import current_app, url_for
+from flask import current_app, g, url_for
 from sqlalchemy import select
 
 from planner.accounts.models import Organisation, OrganisationKind
@@ -32,8 +33,32 @@ TERMS = [(2014, date(2014, 6, 1), date(2020, 10, 31)), (2020, date(2020, 11, 1),
          (2025, date(2025, 11, 1), date(2030, 10, 31))]  # fmt: skip
 
 
-def url(endpoint: str, **values) -> str:
-    return url_for(f"oparl.{endpoint}", _external=True, **values)
+# the objects' addresses, built by formatting (a page of 100 meetings with their agenda items
+# names some 5,000 addresses; url_for took most of its time); a test holds them to the routes
+PATHS = {
+    "system": "system", "bodies": "koerperschaften", "body": "koerperschaft",
+    "organizations": "koerperschaft/organisationen", "persons": "koerperschaft/personen",
+    "meetings": "koerperschaft/sitzungen", "papers": "koerperschaft/vorlagen",
+    "agenda_items": "koerperschaft/tagesordnungspunkte", "consultations": "koerperschaft/beratungen",
+    "memberships": "koerperschaft/mitgliedschaften", "files": "koerperschaft/dateien",
+    "locations": "koerperschaft/orte", "legislative_terms": "koerperschaft/wahlperioden",
+    "legislative_term": "wahlperiode/{obj_id}", "gremium": "gremium/{obj_id}",
+    "organisation": "organisation/{obj_id}", "person": "person/{obj_id}",
+    "membership": "mitgliedschaft/{obj_id}", "meeting": "sitzung/{obj_id}", "location": "ort/{obj_id}",
+    "agenda_item": "tagesordnungspunkt/{obj_id}", "consultation": "beratung/{obj_id}",
+    "paper": "vorlage/{obj_id}", "file": "datei/{obj_id}", "file_content": "datei/{obj_id}/inhalt",
+}  # fmt: skip
+
+
+def _base() -> str:
+    if "oparl_base" not in g:
+        g.oparl_base = url_for("oparl.system", _external=True)[: -len("system")]
+    return g.oparl_base
+
+
+def url(endpoint: str, obj_id: int | None = None, **query) -> str:
+    path = PATHS[endpoint].format(obj_id=obj_id)
+    return _base() + path + (("?" + urlencode(query)) if query else "")
 
 
 def _stamp(value: datetime | None) -> str | None:

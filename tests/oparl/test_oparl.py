@@ -159,3 +159,15 @@ def test_oparl_is_limited_per_client_address(app, db):
         assert client.get("/oparl/v1/system", environ_base={"REMOTE_ADDR": "192.0.2.78"}).status_code == 200  # fmt: skip
     finally:
         app.config["OPARL_RATE_LIMIT"] = TestConfig.OPARL_RATE_LIMIT
+
+
+def test_object_addresses_are_the_routes(app):
+    from flask import url_for
+
+    from planner.oparl import objects
+
+    with app.test_request_context("/oparl/v1/system"):
+        for endpoint, path in objects.PATHS.items():
+            args = {"obj_id": 7} if "{obj_id}" in path else {}
+            assert objects.url(endpoint, **args) == url_for(f"oparl.{endpoint}", _external=True, **args)  # fmt: skip
+        assert objects.url("meetings", gremium=3) == url_for("oparl.meetings", gremium=3, _external=True)  # fmt: skip
