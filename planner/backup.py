@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     Time,
     TypeDecorator,
+    false,
     func,
     select,
     text,
@@ -271,12 +272,13 @@ def _bulk_writer(table: Table):
         if binder is not None:
             binders[name] = binder
     order = list(compiled.positiontup) if compiled.positional else None
+    slots = [(name, binders.get(name)) for name in (order or names)]
 
     def write(rows: list[dict]) -> None:
-        for row in rows:
-            for name, binder in binders.items():
-                row[name] = binder(row[name])
-        params = [tuple(row[k] for k in order) for row in rows] if order else rows
+        if order:  # positional parameters (SQLite): one tuple per row, bound on the way
+            params = [tuple(b(row[k]) if b else row[k] for k, b in slots) for row in rows]
+        else:
+            params = [{k: (b(row[k]) if b else row[k]) for k, b in slots} for row in rows]
         connection.exec_driver_sql(sql, params)
 
     return write
@@ -304,6 +306,9 @@ def import_all(source: Path) -> dict:
         # the indexes of a million rows are built in the page cache (2 MB by default)
         db.session.connection().exec_driver_sql("PRAGMA cache_size = -262144")
     try:
+        # a statement that changes nothing opens the transaction: Python's sqlite3 driver
+        # would run the first DROP INDEX outside it (committed at once, not rolled back)
+        db.session.execute(_tables()[0].delete().where(false()))
         for table in _tables():
             info = manifest["tables"][table.name]
             later = _self_references(table)
@@ -311,6 +316,12 @@ def import_all(source: Path) -> dict:
             kept = [c.name for c in table.columns if c.onupdate is not None]
             keys = [k.name for k in table.primary_key.columns]
             pending: list[dict] = []
+            # secondary indexes are built once after the rows (in the same transaction) instead
+            # of row by row; the unique ones stay and check every row
+            connection = db.session.connection()
+            rebuilt = [ix for ix in table.indexes if not ix.unique]
+            for index in rebuilt:
+                index.drop(connection)
             write = _bulk_writer(table)
             batch: list[dict] = []
             for row in _rows(source / "tabellen" / f"{table.name}.jsonl", table, info["rows"]):
@@ -323,6 +334,8 @@ def import_all(source: Path) -> dict:
                     batch = []
             if batch:
                 write(batch)
+            for index in rebuilt:
+                index.create(connection)
             for values in pending:  # rows that point into their own table, once all are there
                 db.session.execute(
                     table.update()

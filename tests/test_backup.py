@@ -29,6 +29,14 @@ def _snapshot() -> dict[str, list]:
     return out
 
 
+def _indexes() -> dict[str, list[str]]:
+    from sqlalchemy import inspect
+
+    _db.session.remove()
+    found = inspect(_db.engine)
+    return {t.name: sorted(i["name"] for i in found.get_indexes(t.name)) for t in _db.metadata.sorted_tables}  # fmt: skip
+
+
 @pytest.fixture
 def filled(db, kreis):
     world.build(org=kreis)
@@ -88,10 +96,12 @@ def test_a_damaged_backup_is_refused_and_nothing_written(filled, tmp_path, damag
         manifest["files"]["../../etc/passwd"] = 1
         (target / "manifest.json").write_text(json.dumps(manifest))
     _empty_tables()
+    indexes = _indexes()
     with pytest.raises(backup.BackupError) as error:
         backup.import_all(target)
     assert str(error.value)  # a German sentence that says what is wrong
     assert all(not rows for rows in _snapshot().values())
+    assert _indexes() == indexes  # the indexes set aside for the bulk load are back
 
 
 def test_cli_commands(filled, tmp_path, app):
