@@ -288,6 +288,7 @@ def _api_key(role: str) -> str:
     from planner.api import tokens
 
     user = db.session.scalar(select(User).where(User.email == bench_email(role)))
+    tokens.revoke_all(user)  # the keys of earlier runs (an account holds at most 20)
     _token, plain = tokens.create_token(user, f"Bench {time.time_ns()}", date.today() + timedelta(days=1))  # fmt: skip
     db.session.commit()
     return plain
