@@ -51,12 +51,9 @@ def problem(status: int, detail: str | None = None, errors: list[dict] | None = 
     }
     if errors:
         body["errors"] = errors
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=MEDIA_TYPE)
     if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="planner"'
-    for key, value in (headers or {}).items():
-        response.headers[key] = value
-    return response
+        headers = {**(headers or {}), "WWW-Authenticate": 'Bearer realm="planner"'}
+    return json_response(body, status, headers, mimetype=MEDIA_TYPE)
 
 
 def from_http_error(code: int, error) -> Response:
@@ -79,9 +76,10 @@ class ApiProblem(Exception):
         self.errors = errors
 
 
-def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:
+def json_response(payload, status: int = 200, headers: dict | None = None,
+                  mimetype: str = "application/json") -> Response:  # fmt: skip
     """JSON as UTF-8 text (umlauts unescaped)."""
-    out = Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json")  # fmt: skip
+    out = Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype=mimetype)
     for key, value in (headers or {}).items():
         out.headers[key] = value
     return out

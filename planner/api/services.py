@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -13,14 +12,12 @@ from sqlalchemy import select
 
 from planner.api.problems import ApiProblem
 from planner.api.registry import Resource
+from planner.core.forms import CONTROL_LINE, CONTROL_TEXT, INT_MAX
 from planner.core.i18n import BERLIN
 from planner.core.models import DATE_MAX, DATE_MIN
 from planner.extensions import db
 
 PAGE_MAX = 100
-INT_MAX = 2**31 - 1
-_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 PAGING_ARGS = ("limit", "cursor", "modified_since")
 
 
@@ -87,6 +84,16 @@ def _bad(name: str, message: str) -> ApiProblem:
     )
 
 
+def parse_limit(args) -> int:
+    """The page size asked for (``limit``, 1 to PAGE_MAX; default PAGE_MAX)."""
+    if "limit" not in args:
+        return PAGE_MAX
+    raw = args["limit"].strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= PAGE_MAX:
+        raise _bad("limit", _("eine ganze Zahl von 1 bis %(max)s", max=PAGE_MAX))
+    return int(raw)
+
+
 def parse_list_args(resource: Resource, args) -> ListArgs:
     known = {f.name: f for f in resource.filters}
     allowed = set(PAGING_ARGS) | set(known) if resource.modified else ({"limit", "cursor"} | set(known))  # fmt: skip
@@ -95,13 +102,9 @@ def parse_list_args(resource: Resource, args) -> ListArgs:
         raise _bad(unknown[0][:50], _("unbekannt; erlaubt sind: %(names)s", names=", ".join(sorted(allowed))))  # fmt: skip
     out = ListArgs()
     for name, value in args.items():
-        if _CONTROL_LINE.search(value) or len(value) > 200:
+        if CONTROL_LINE.search(value) or len(value) > 200:
             raise _bad(name, _("enthält Steuerzeichen oder ist zu lang"))
-    if "limit" in args:
-        raw = args["limit"].strip()
-        if not raw.isdigit() or not 1 <= int(raw) <= PAGE_MAX:
-            raise _bad("limit", _("eine ganze Zahl von 1 bis %(max)s", max=PAGE_MAX))
-        out.limit = int(raw)
+    out.limit = parse_limit(args)
     if "modified_since" in args:
         out.modified_since = parse_moment(args["modified_since"], "modified_since")
     if "cursor" in args:
@@ -231,7 +234,7 @@ def _check_value(spec: dict, value):  # noqa: C901 - one branch per JSON type
             if not DATE_MIN <= day <= DATE_MAX:
                 return _("ein Datum zwischen 1900 und 2199"), None
             return None, day
-        pattern = _CONTROL_TEXT if spec.get("x-multiline") else _CONTROL_LINE
+        pattern = CONTROL_TEXT if spec.get("x-multiline") else CONTROL_LINE
         if pattern.search(value):
             return _("enthält unzulässige Steuerzeichen"), None
         if len(value) > spec.get("maxLength", 10_000):
@@ -249,7 +252,8 @@ def _check_value(spec: dict, value):  # noqa: C901 - one branch per JSON type
             return _("eine ganze Zahl von %(a)s bis %(b)s", a=low, b=high), None
         return None, value
     if "number" in kinds and isinstance(value, int | float) and not isinstance(value, bool):
-        if value != value or abs(value) > spec.get("maximum", 1e15):
+        low, high = spec.get("minimum", -1e15), spec.get("maximum", 1e15)
+        if value != value or not low <= value <= high:  # NaN compares false
             return _("eine Zahl im zulässigen Bereich"), None
         return None, value
     if "array" in kinds and isinstance(value, list):

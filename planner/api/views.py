@@ -8,6 +8,7 @@ details with German texts.
 from __future__ import annotations
 
 from flask import abort, current_app, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from planner.api import bp, openapi, services
@@ -104,10 +105,10 @@ def _write(resource: Resource, obj):
     if not role_can(current_user.role, write.permission or resource.permission):
         abort(403)
     if not request.is_json:
-        raise ApiProblem(415, "Bitte senden Sie JSON (Content-Type: application/json).")
+        raise ApiProblem(415, _("Bitte senden Sie JSON (Content-Type: application/json)."))
     data = request.get_json(silent=True)
     if data is None:
-        raise ApiProblem(400, "Der Inhalt ist kein gültiges JSON.")
+        raise ApiProblem(400, _("Der Inhalt ist kein gültiges JSON."))
     checked = services.check_body(write.body, data, partial=obj is not None)
     try:
         saved = action(checked, current_user) if obj is None else action(obj, checked, current_user)
@@ -116,7 +117,7 @@ def _write(resource: Resource, obj):
         db.session.rollback()
         # a rule about the input (422) or, where the service says so, about the user (403)
         status = getattr(exc, "http_status", 422)
-        raise ApiProblem(status, str(exc), [{"field": getattr(exc, "field", None) or "", "message": str(exc)}]) from None  # fmt: skip  # fmt: skip
+        raise ApiProblem(status, str(exc), [{"field": getattr(exc, "field", None) or "", "message": str(exc)}]) from None  # fmt: skip
     except ApiProblem:
         db.session.rollback()
         raise

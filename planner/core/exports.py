@@ -42,14 +42,19 @@ def csv_safe(text: str) -> str:
     return text
 
 
-def xlsx_bytes(header: list[str], rows, sheet_title: str = "Daten") -> bytes:
+def xlsx_bytes(header: list[str], rows, sheet_title: str = "Daten", cell=None) -> bytes:
+    """An XLSX download; ``cell(sheet, value, column_index)`` makes a typed cell of a value
+    (default: the value, text defused)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])
     sheet.append(header)
     for row in rows:
-        sheet.append([csv_safe(c) if isinstance(c, str) else c for c in row])
+        if cell is None:
+            sheet.append([csv_safe(c) if isinstance(c, str) else c for c in row])
+        else:
+            sheet.append([cell(sheet, value, i) for i, value in enumerate(row)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -70,7 +75,7 @@ def _local(moment: datetime) -> datetime:
     return moment.astimezone(BERLIN).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def _german(value: float | Decimal, decimals: int | None) -> str:
+def german_decimal(value: float | Decimal, decimals: int | None = None) -> str:
     """A number with decimal comma (no thousands separator: the file is read by programs)."""
     if decimals is not None:
         text = f"{value:.{decimals}f}"
@@ -93,7 +98,7 @@ def csv_cell(value, column: Column) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float | Decimal):
-        return _german(value, column.decimals)
+        return german_decimal(value, column.decimals)
     return csv_safe(str(value))
 
 
@@ -124,14 +129,6 @@ def table_bytes(kind: str, columns: list[Column], rows: Iterable, title: str) ->
     """The rows (objects) as a CSV or XLSX file, one column per ``Column``."""
     header = [str(c.header) for c in columns]
     if kind == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append([_xlsx_cell(sheet, c.value(row), c) for c in columns])
-        out = io.BytesIO()
-        workbook.save(out)
-        return out.getvalue()
+        values = ([c.value(row) for c in columns] for row in rows)
+        return xlsx_bytes(header, values, title, cell=lambda sheet, value, i: _xlsx_cell(sheet, value, columns[i]))  # fmt: skip
     return csv_bytes(header, ([csv_cell(c.value(row), c) for c in columns] for row in rows))

@@ -20,8 +20,8 @@ def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
 
 # Single-line fields take no control characters at all (no NUL, which PostgreSQL refuses, no
 # newline, which breaks headers and .ics lines); multi-line fields take tab and line breaks.
-_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # what an INTEGER column holds on every database
 
 
@@ -30,7 +30,7 @@ def _no_control(pattern: re.Pattern):
         if isinstance(field.data, str) and pattern.search(field.data):
             raise ValidationError(
                 _("Bitte entfernen Sie die Steuerzeichen (z. B. Zeilenumbrüche) aus der Eingabe.")
-                if pattern is _CONTROL_LINE
+                if pattern is CONTROL_LINE
                 else _("Die Eingabe enthält unzulässige Steuerzeichen.")
             )
 
@@ -57,9 +57,9 @@ def input_rules(field) -> list:
     if isinstance(field, IntegerField):
         return [_int_in_range]
     if field.type == "TextAreaField":
-        return [_no_control(_CONTROL_TEXT)]
+        return [_no_control(CONTROL_TEXT)]
     if isinstance(field, StringField):  # also e-mail, search, password, hidden fields
-        return [_no_control(_CONTROL_LINE)]
+        return [_no_control(CONTROL_LINE)]
     return []
 
 

@@ -89,8 +89,7 @@ def list_download(kind: str, name: str, columns, page_of, title: str) -> Respons
 
     with whole_list():
         page = page_of()
-    items = page.items if hasattr(page, "items") else page
-    return download(table_bytes(kind, columns, items, title), f"{name}.{kind}", TABLE_MIMETYPES[kind])  # fmt: skip
+    return download(table_bytes(kind, columns, page.items, title), f"{name}.{kind}", TABLE_MIMETYPES[kind])  # fmt: skip
 
 
 def json_download(data, filename: str) -> Response:

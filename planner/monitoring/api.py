@@ -11,6 +11,7 @@ from sqlalchemy import Index
 from planner.api.problems import ApiProblem
 from planner.api.registry import STAMPS, Filter, Resource, Write, register
 from planner.api.registry import Field as F
+from planner.core.exports import german_decimal
 from planner.core.permissions import Permission, role_can
 from planner.extensions import db
 from planner.monitoring import deliveries, jobs, tabular, values
@@ -104,17 +105,13 @@ def _deliver(data: dict, user) -> dict:
     if not rows:
         raise ApiProblem(422, _("Die Lieferung enthält keine Werte."), [{"field": "rows", "message": _("leer")}])  # fmt: skip
 
-    def number(v):
-        if v is None:
-            return ""
-        return f"{v:.12f}".rstrip("0").rstrip(".").replace(".", ",")
-
     def cell(row, key):
-        return "x" if row.get("withheld") else number(row.get(key))
+        value = row.get(key)
+        return "x" if row.get("withheld") else ("" if value is None else german_decimal(value))
 
+    # the codes as they came (no formula defusing: the import reads this file, not Excel)
     table = [
-        [tabular.csv_safe(r["indicator"]), tabular.csv_safe(r["area"]), r["period"],
-         cell(r, "value"), cell(r, "numerator"), cell(r, "denominator")]
+        [r["indicator"], r["area"], r["period"], cell(r, "value"), cell(r, "numerator"), cell(r, "denominator")]
         for r in rows
     ]  # fmt: skip
     content = tabular.csv_bytes(["Indikator", "Raum", "Zeitraum", "Wert", "Zähler", "Nenner"], table)  # fmt: skip

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from planner.accounts.models import Organisation
 from planner.api.problems import ApiProblem, install, json_response
-from planner.api.services import parse_moment
+from planner.api.services import parse_limit, parse_moment
 from planner.core.permissions import public
 from planner.extensions import db
 from planner.files.models import StoredFile
@@ -21,7 +21,6 @@ from planner.oparl import bp
 from planner.oparl import objects as o
 from planner.stakeholders.models import Person
 
-PAGE = 100
 _FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
 
 
@@ -32,12 +31,7 @@ def _args(extra: tuple[str, ...] = ()) -> tuple[int, str | None, dict]:
             raise ApiProblem(400, _("Unbekannter Parameter „%(name)s“.", name=key[:50]))
         if len(value) > 100:
             raise ApiProblem(400, _("Der Parameter „%(name)s“ ist zu lang.", name=key))
-    limit = PAGE
-    if "limit" in request.args:
-        raw = request.args["limit"]
-        if not raw.isdigit() or not 1 <= int(raw) <= PAGE:
-            raise ApiProblem(400, _("limit: eine ganze Zahl von 1 bis %(n)s.", n=PAGE))
-        limit = int(raw)
+    limit = parse_limit(request.args)
     moments = {k: parse_moment(request.args[k], k) for k in _FILTERS if k in request.args}
     return limit, request.args.get("cursor"), moments
 
