@@ -262,3 +262,28 @@ def test_openapi_document_and_readable_page(client, login_as, api_as):
     login_as("viewer")
     page = client.get("/api").get_data(as_text=True)
     assert "/api/v1/personen" in page and "nicht freigegeben" in page
+
+
+def test_a_second_request_taking_the_same_key_name_gets_the_message(db):
+    """Both requests found the name free; the second one's unique key is refused with the
+    German message, and only one key exists."""
+    import pytest
+
+    from planner.core.models import utcnow as now
+    from tests.factories import UserFactory
+    from tests.races import race
+
+    user = UserFactory(role="participant")
+    _db.session.commit()
+    stamp = now()
+    fired, stop = race(lambda c: c.execute(ApiToken.__table__.insert().values(
+        user_id=user.id, name="Abgleich", token_hash="0" * 64, hint="pl_00000",
+        expires_at=stamp + timedelta(days=1), created_at=stamp, updated_at=stamp)))  # fmt: skip
+    try:
+        with pytest.raises(tokens.TokenNameTaken, match="haben Sie schon"):
+            tokens.create_token(user, "Abgleich", date.today() + timedelta(days=5))
+    finally:
+        stop()
+    assert fired
+    _db.session.rollback()
+    assert len(_db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()) == 1
